@@ -1,0 +1,70 @@
+//! Server functions, one file per area. Each body: authorize → validate with the domain →
+//! call a port → map the error. Helpers here keep those bodies short.
+
+pub mod auth;
+pub mod floor;
+pub mod orders;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use std::future::Future;
+
+    use leptos::prelude::*;
+
+    use crate::domain::{CurrentUser, MerchantId, Role, WarehouseId};
+    use crate::error::AppError;
+    use crate::ports::Services;
+
+    pub fn services() -> Result<Services, AppError> {
+        use_context::<Services>().ok_or_else(|| {
+            tracing::error!("Services missing from the Leptos context");
+            AppError::Internal
+        })
+    }
+
+    /// Runs a server function body and gives its error the right HTTP status.
+    pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+        let result = body.await;
+        if let Err(e) = &result {
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(status) = http::StatusCode::from_u16(e.http_status()) {
+                    res.set_status(status);
+                }
+            }
+        }
+        result
+    }
+
+    /// The session token from the request's cookie header, if any.
+    pub fn session_token() -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        crate::ports::session_token_from_headers(&parts.headers)
+    }
+
+    pub async fn current_user() -> Result<CurrentUser, AppError> {
+        let token = session_token().ok_or(AppError::Unauthorized)?;
+        let svc = services()?;
+        svc.accounts
+            .user_for_session(&token, svc.clock.now_ms())
+            .await?
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// A merchant user and the merchant whose data they may touch.
+    pub async fn require_merchant() -> Result<(CurrentUser, MerchantId), AppError> {
+        let user = current_user().await?;
+        match (user.role, user.merchant_id) {
+            (Role::Merchant, Some(m)) => Ok((user, m)),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// A warehouse user and the warehouse they work in.
+    pub async fn require_warehouse() -> Result<(CurrentUser, WarehouseId), AppError> {
+        let user = current_user().await?;
+        match (user.role, user.warehouse_id) {
+            (Role::Warehouse, Some(w)) => Ok((user, w)),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Merchant-side dropship order functions.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::domain::*;
+use crate::error::AppError;
+
+/// Warehouses, business types, channels and SKUs the merchant can order from.
+#[server(endpoint = "orders/catalog", input = Json)]
+pub async fn get_catalog() -> Result<Catalog, AppError> {
+    use crate::api::ssr::*;
+    respond(async move {
+        let (_, merchant) = require_merchant().await?;
+        services()?.catalog.catalog_for_merchant(merchant).await
+    })
+    .await
+}
+
+#[server(endpoint = "orders/list", input = Json)]
+pub async fn list_orders(query: OrderListQuery) -> Result<OrderPage, AppError> {
+    use crate::api::ssr::*;
+    use crate::ports::OrderScope;
+    respond(async move {
+        let (_, merchant) = require_merchant().await?;
+        if query.search.chars().count() > 100 {
+            return Err(ValidationErrors::single("search", "Search text is too long (max 100 characters)").into());
+        }
+        services()?.orders.list(OrderScope::Merchant(merchant), &query).await
+    })
+    .await
+}
+
+#[server(endpoint = "orders/get", input = Json)]
+pub async fn get_order(id: OrderId) -> Result<OrderDetail, AppError> {
+    use crate::api::ssr::*;
+    use crate::ports::OrderScope;
+    respond(async move {
+        let (_, merchant) = require_merchant().await?;
+        services()?.orders.get(OrderScope::Merchant(merchant), id).await?.ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// Creates a Draft order (`id` = None) or replaces a Draft's contents. Runs exactly the
+/// validation the form ran, against the catalog as stored now.
+#[server(endpoint = "orders/save", input = Json)]
+pub async fn save_order(id: Option<OrderId>, draft: OrderDraft) -> Result<OrderId, AppError> {
+    use crate::api::ssr::*;
+    respond(async move {
+        let (user, merchant) = require_merchant().await?;
+        let svc = services()?;
+        let mut draft = draft.trimmed();
+        let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
+        validate_for_save(&draft, &catalog)?;
+        if let Some(label) = &draft.label {
+            // The browser only names the label; take its details from storage, and only if it
+            // is this merchant's.
+            let stored = svc.labels.find(merchant, &label.id).await?;
+            let stored = stored.ok_or_else(|| {
+                ValidationErrors::single(FIELD_LABEL, "The uploaded label was not found; please upload it again")
+            })?;
+            draft.label = Some(stored);
+        }
+        let now = svc.clock.now_ms();
+        let actor = (&user).into();
+        match id {
+            None => svc.orders.create(merchant, &actor, &draft, now).await,
+            Some(id) => svc.orders.update_draft(merchant, &actor, id, &draft, now).await.map(|_| id),
+        }
+    })
+    .await
+}
+
+/// Draft → Submitted: hands the order to the warehouse. Re-checks the order first, since the
+/// catalog (channels, SKUs) may have changed since it was saved.
+#[server(endpoint = "orders/submit", input = Json)]
+pub async fn submit_order(id: OrderId) -> Result<OrderStatus, AppError> {
+    use crate::api::ssr::*;
+    use crate::ports::OrderScope;
+    respond(async move {
+        let (user, merchant) = require_merchant().await?;
+        let svc = services()?;
+        let scope = OrderScope::Merchant(merchant);
+        let order = svc.orders.get(scope, id).await?.ok_or(AppError::NotFound)?;
+        OrderAction::Submit.apply(order.status)?;
+        let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
+        validate_for_save(&order.draft, &catalog)?;
+        svc.orders.transition(scope, id, OrderAction::Submit, &(&user).into(), svc.clock.now_ms()).await
+    })
+    .await
+}
+
+/// Submitted → Draft, refused once the warehouse has waved the order.
+#[server(endpoint = "orders/intercept", input = Json)]
+pub async fn intercept_order(id: OrderId) -> Result<OrderStatus, AppError> {
+    use crate::api::ssr::*;
+    use crate::ports::OrderScope;
+    respond(async move {
+        let (user, merchant) = require_merchant().await?;
+        let svc = services()?;
+        svc.orders
+            .transition(OrderScope::Merchant(merchant), id, OrderAction::Intercept, &(&user).into(), svc.clock.now_ms())
+            .await
+    })
+    .await
+}

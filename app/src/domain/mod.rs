@@ -1,0 +1,20 @@
+//! Pure domain: types and rules shared by the browser (WASM) and the server.
+//! No leptos, no sqlx, no regex here: this is the one place a rule lives.
+
+pub mod account;
+#[path = "address_parser_stub.rs"]
+pub mod address_parser;
+pub mod catalog;
+pub mod order;
+pub mod recipient;
+pub mod status;
+pub mod time;
+pub mod validation;
+
+pub use account::*;
+pub use address_parser::{parse_recipient, ParsedRecipient};
+pub use catalog::*;
+pub use order::*;
+pub use recipient::*;
+pub use status::*;
+pub use validation::*;

@@ -1,0 +1,56 @@
+//! Dropdock's shared crate: domain rules, server functions and pages. Compiled for the
+//! server (feature `ssr`) and to WASM for the browser (feature `hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ports;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use pages::*;
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/dropdock.css"/>
+        <Title text="Dropdock"/>
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/orders") view=OrderListPage/>
+                <Route path=path!("/orders/new") view=OrderCreatePage/>
+                <Route path=path!("/orders/:id/edit") view=OrderEditPage/>
+                <Route path=path!("/orders/:id") view=OrderDetailPage/>
+                <Route path=path!("/floor") view=FloorPage/>
+            </Routes>
+        </Router>
+    }
+}

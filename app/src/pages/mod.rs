@@ -1,0 +1,15 @@
+//! One file per route.
+
+mod floor;
+mod home;
+mod login;
+mod order_detail;
+mod order_form;
+mod order_list;
+
+pub use floor::*;
+pub use home::*;
+pub use login::*;
+pub use order_detail::*;
+pub use order_form::*;
+pub use order_list::*;

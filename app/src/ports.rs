@@ -1,0 +1,93 @@
+//! Server-side ports: what the server functions need from storage and the outside world.
+//! Implemented in the `server` crate (sqlx, files); never compiled into the WASM bundle.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::*;
+use crate::error::AppError;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Which orders a caller may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderScope {
+    Merchant(MerchantId),
+    Warehouse(WarehouseId),
+}
+
+/// Who did it, for the order history.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub name: String,
+}
+
+impl From<&CurrentUser> for Actor {
+    fn from(u: &CurrentUser) -> Self {
+        Actor { user_id: u.id, name: u.display_name.clone() }
+    }
+}
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    /// Inserts a Draft order with its lines and a "Created" event.
+    async fn create(&self, merchant: MerchantId, actor: &Actor, draft: &OrderDraft, now_ms: i64) -> AppResult<OrderId>;
+    /// Replaces a Draft order's contents; refused (Conflict) once the order left Draft.
+    async fn update_draft(&self, merchant: MerchantId, actor: &Actor, id: OrderId, draft: &OrderDraft, now_ms: i64) -> AppResult<()>;
+    /// Conditional status change (`WHERE status = expected`) plus its event, atomically.
+    async fn transition(&self, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus>;
+    async fn get(&self, scope: OrderScope, id: OrderId) -> AppResult<Option<OrderDetail>>;
+    async fn list(&self, scope: OrderScope, query: &OrderListQuery) -> AppResult<OrderPage>;
+}
+
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Everything a merchant can order from (for the form).
+    async fn catalog_for_merchant(&self, merchant: MerchantId) -> AppResult<Catalog>;
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// The user if email and password match (slow on purpose: argon2).
+    async fn verify_password(&self, email: &str, password: &str) -> AppResult<Option<CurrentUser>>;
+    /// A new session; returns the token for the cookie.
+    async fn create_session(&self, user: UserId, now_ms: i64) -> AppResult<String>;
+    async fn user_for_session(&self, token: &str, now_ms: i64) -> AppResult<Option<CurrentUser>>;
+    async fn delete_session(&self, token: &str) -> AppResult<()>;
+}
+
+#[async_trait]
+pub trait LabelStore: Send + Sync {
+    /// A label the merchant uploaded earlier, if it is theirs.
+    async fn find(&self, merchant: MerchantId, id: &str) -> AppResult<Option<LabelRef>>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+}
+
+/// Everything the server functions use, provided as Leptos context by the server.
+#[derive(Clone)]
+pub struct Services {
+    pub orders: Arc<dyn OrderStore>,
+    pub catalog: Arc<dyn CatalogStore>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub labels: Arc<dyn LabelStore>,
+    pub clock: Arc<dyn Clock>,
+}
+
+pub const SESSION_COOKIE: &str = "dropdock_session";
+
+/// The session token from a request's Cookie header(s), if any.
+pub fn session_token_from_headers(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}

@@ -1,0 +1,165 @@
+//! Demo data: two merchants (the second proves tenant isolation), two warehouses, channels of
+//! both kinds, SKUs and a few orders in different states. Runs only on an empty database.
+
+use sqlx::Row;
+
+use app::domain::*;
+use app::ports::{Actor, OrderScope, OrderStore};
+
+use crate::db::Db;
+use crate::stores::{hash_password, SqlOrderStore};
+
+pub const DEMO_PASSWORD: &str = "demo1234";
+pub const MERCHANT_EMAIL: &str = "merchant@demo.test";
+pub const OTHER_MERCHANT_EMAIL: &str = "globex@demo.test";
+pub const WAREHOUSE_EMAIL: &str = "warehouse@demo.test";
+pub const NJ_WAREHOUSE_EMAIL: &str = "nj@demo.test";
+
+async fn insert_id(db: &Db, sql: &str, args: &[&dyn Bindable]) -> anyhow::Result<i64> {
+    let mut q = sqlx::query(sql);
+    for a in args {
+        q = a.bind_to(q);
+    }
+    Ok(q.fetch_one(&db.pool).await?.try_get(0)?)
+}
+
+/// Lets the seed list heterogenous values compactly.
+trait Bindable: Sync {
+    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+}
+impl Bindable for i64 {
+    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        q.bind(*self)
+    }
+}
+impl Bindable for &str {
+    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        q.bind(*self)
+    }
+}
+impl Bindable for Option<i64> {
+    fn bind_to<'q>(&'q self, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        q.bind(*self)
+    }
+}
+
+pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
+    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM merchants").fetch_one(&db.pool).await?.try_get(0)?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let acme = insert_id(db, "INSERT INTO merchants (name) VALUES ($1) RETURNING id", &[&"Acme Home Goods"]).await?;
+    let globex = insert_id(db, "INSERT INTO merchants (name) VALUES ($1) RETURNING id", &[&"Globex Outdoor"]).await?;
+    let wh = "INSERT INTO warehouses (code, name, country) VALUES ($1, $2, $3) RETURNING id";
+    let lax = insert_id(db, wh, &[&"LAX1", &"Los Angeles, CA", &"US"]).await?;
+    let nj = insert_id(db, wh, &[&"NJ1", &"Edison, NJ", &"US"]).await?;
+    for (m, w) in [(acme, lax), (acme, nj), (globex, lax)] {
+        sqlx::query("INSERT INTO merchant_warehouses (merchant_id, warehouse_id) VALUES ($1, $2)").bind(m).bind(w).execute(&db.pool).await?;
+    }
+    let bt = "INSERT INTO business_types (code, name, kind) VALUES ($1, $2, $3) RETURNING id";
+    let ds = insert_id(db, bt, &[&"DS", &"Dropshipping", &"B2C"]).await?;
+    let ws = insert_id(db, bt, &[&"WS", &"Wholesale", &"B2B"]).await?;
+
+    let all_sig = "direct,indirect,adult,none";
+    let ch = "INSERT INTO channels (warehouse_id, business_type_id, code, carrier, service_type, signature_options) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    let mut channel_ids = std::collections::HashMap::new();
+    for (w, b, code, carrier, service, sig) in [
+        (lax, ds, "USPS_GA", "USPS", "Ground Advantage", "direct,adult"),
+        (lax, ds, "UPS_GND", "UPS", "Ground", all_sig),
+        (lax, ds, "FEDEX_HD", "FedEx", "Home Delivery", "direct,indirect,adult"),
+        (lax, ds, "DHL_EXP", "DHL Express", "Express Worldwide", ""),
+        (lax, ds, "AMZ_A", "Amazon Shipping", "Self pickup (merchant label)", ""),
+        (lax, ds, "UPS_A", "UPS", "Self pickup (merchant label)", ""),
+        (nj, ds, "USPS_GA", "USPS", "Ground Advantage", "direct,adult"),
+        (nj, ds, "UPS_GND", "UPS", "Ground", all_sig),
+        (nj, ds, "FEDEX_A", "FedEx", "Self pickup (merchant label)", ""),
+        (lax, ws, "FEDEX_FRT", "FedEx Freight", "LTL Priority", "direct"),
+        (lax, ws, "CUSTOMER_A", "Customer pickup", "Self pickup (merchant label)", ""),
+        (nj, ws, "UPS_GND", "UPS", "Ground", all_sig),
+    ] {
+        let id = insert_id(db, ch, &[&w, &b, &code, &carrier, &service, &sig]).await?;
+        channel_ids.insert((w, b, code), id);
+    }
+
+    let sku = "INSERT INTO skus (merchant_id, warehouse_id, code, name, barcode, weight_grams) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    let mut sku_ids = std::collections::HashMap::new();
+    let products: [(&str, &str, &str, i64); 10] = [
+        ("MUG-CER-11", "Ceramic Mug 11oz, White", "0850012345011", 380),
+        ("MUG-CER-15", "Ceramic Mug 15oz, Black", "0850012345028", 460),
+        ("TWL-BTH-GRY", "Bath Towel, Grey", "0850012345035", 620),
+        ("TWL-HND-WHT", "Hand Towel, White", "0850012345042", 210),
+        ("CND-SOY-LAV", "Soy Candle, Lavender 8oz", "0850012345059", 340),
+        ("CND-SOY-CED", "Soy Candle, Cedar 8oz", "0850012345066", 340),
+        ("PLW-LIN-NAT", "Linen Pillow Cover, Natural", "0850012345073", 180),
+        ("BLK-WOL-XL", "Wool Throw Blanket XL", "0850012345080", 1450),
+        ("CUT-BRD-OAK", "Oak Cutting Board", "0850012345097", 990),
+        ("KNF-CHF-8", "Chef Knife 8in", "0850012345103", 260),
+    ];
+    for w in [lax, nj] {
+        for (i, (code, name, barcode, grams)) in products.iter().enumerate() {
+            // NJ1 stocks the first six products only.
+            if w == nj && i >= 6 {
+                continue;
+            }
+            let id = insert_id(db, sku, &[&acme, &w, code, name, barcode, grams]).await?;
+            sku_ids.insert((w, *code), id);
+        }
+    }
+    for (code, name, barcode, grams) in [("TNT-2P", "Two-person Tent", "0860000000017", 2300), ("BAG-SLP-20", "Sleeping Bag 20F", "0860000000024", 1400)] {
+        insert_id(db, sku, &[&globex, &lax, &code, &name, &barcode, &grams]).await?;
+    }
+
+    let user = "INSERT INTO users (email, password_hash, display_name, role, merchant_id, warehouse_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
+    let alice = insert_id(db, user, &[&MERCHANT_EMAIL, &hash.as_str(), &"Alice Chen", &"merchant", &Some(acme), &None::<i64>]).await?;
+    insert_id(db, user, &[&OTHER_MERCHANT_EMAIL, &hash.as_str(), &"Gina Park", &"merchant", &Some(globex), &None::<i64>]).await?;
+    let walt = insert_id(db, user, &[&WAREHOUSE_EMAIL, &hash.as_str(), &"Walt Rivera", &"warehouse", &None::<i64>, &Some(lax)]).await?;
+    insert_id(db, user, &[&NJ_WAREHOUSE_EMAIL, &hash.as_str(), &"Nadia Singh", &"warehouse", &None::<i64>, &Some(nj)]).await?;
+
+    // A few orders so the list shows every early state.
+    let orders = SqlOrderStore::new(db.clone());
+    let merchant_actor = Actor { user_id: alice, name: "Alice Chen".into() };
+    let warehouse_actor = Actor { user_id: walt, name: "Walt Rivera".into() };
+    let people = [
+        ("Jane Doe", "+1 415 555 0134", "jane.doe@example.com", "CA", "San Francisco", "500 Market St", "Suite 200", "94105"),
+        ("Marcus Lee", "+1 212 555 0188", "marcus@example.com", "NY", "New York", "350 5th Ave", "", "10118"),
+        ("Priya Patel", "+1 312 555 0102", "priya.p@example.com", "IL", "Chicago", "233 S Wacker Dr", "Floor 12", "60606"),
+        ("Tom Becker", "+1 206 555 0175", "tbecker@example.com", "WA", "Seattle", "400 Broad St", "", "98109"),
+    ];
+    for (i, (name, phone, email, state, city, a1, a2, zip)) in people.iter().enumerate() {
+        let draft = OrderDraft {
+            warehouse_id: Some(lax),
+            business_type_id: Some(ds),
+            platform_order_no: format!("#{}", 1001 + i),
+            recipient: Recipient {
+                name: name.to_string(),
+                phone: phone.to_string(),
+                email: email.to_string(),
+                country: "US".into(),
+                state: state.to_string(),
+                city: city.to_string(),
+                address1: a1.to_string(),
+                address2: a2.to_string(),
+                postal_code: zip.to_string(),
+            },
+            lines: vec![
+                OrderLineDraft { sku_id: sku_ids[&(lax, products[i].0)], quantity: 1 + i as i64 },
+                OrderLineDraft { sku_id: sku_ids[&(lax, products[i + 4].0)], quantity: 1 },
+            ],
+            channel_id: Some(channel_ids[&(lax, ds, if i % 2 == 0 { "USPS_GA" } else { "UPS_GND" })]),
+            signature_option: None,
+            tracking_no: String::new(),
+            label: None,
+        };
+        let at = now_ms - (4 - i as i64) * 3_600_000;
+        let id = orders.create(acme, &merchant_actor, &draft, at).await?;
+        let scope = OrderScope::Merchant(acme);
+        if i >= 1 {
+            orders.transition(scope, id, OrderAction::Submit, &merchant_actor, at + 60_000).await?;
+        }
+        if i >= 3 {
+            orders.transition(OrderScope::Warehouse(lax), id, OrderAction::Wave, &warehouse_actor, at + 120_000).await?;
+        }
+    }
+    Ok(true)
+}

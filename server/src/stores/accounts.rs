@@ -1,0 +1,108 @@
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use async_trait::async_trait;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use app::domain::*;
+use app::error::AppError;
+use app::ports::{AccountStore, AppResult};
+
+use super::db_error;
+use crate::db::Db;
+
+const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
+
+pub struct SqlAccountStore {
+    db: Db,
+}
+
+impl SqlAccountStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+/// Sessions are stored by the hash of their token, so a leaked table cannot be replayed.
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn user_from_row(r: &AnyRow) -> AppResult<CurrentUser> {
+    let role: String = r.try_get("role").map_err(db_error)?;
+    Ok(CurrentUser {
+        id: r.try_get("id").map_err(db_error)?,
+        email: r.try_get("email").map_err(db_error)?,
+        display_name: r.try_get("display_name").map_err(db_error)?,
+        role: Role::from_code(&role).ok_or(AppError::Internal)?,
+        merchant_id: r.try_get("merchant_id").map_err(db_error)?,
+        warehouse_id: r.try_get("warehouse_id").map_err(db_error)?,
+    })
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.merchant_id, u.warehouse_id";
+
+#[async_trait]
+impl AccountStore for SqlAccountStore {
+    async fn verify_password(&self, email: &str, password: &str) -> AppResult<Option<CurrentUser>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"))
+            .bind(email)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let stored: String = row.try_get("password_hash").map_err(db_error)?;
+        let password = password.to_string();
+        // argon2 is deliberately slow: keep it off the async workers.
+        let ok = tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        })
+        .await
+        .map_err(|_| AppError::Internal)?;
+        if ok { user_from_row(&row).map(Some) } else { Ok(None) }
+    }
+
+    async fn create_session(&self, user: UserId, now_ms: i64) -> AppResult<String> {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash(&token))
+            .bind(user)
+            .bind(now_ms)
+            .bind(now_ms + SESSION_TTL_MS)
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(token)
+    }
+
+    async fn user_for_session(&self, token: &str, now_ms: i64) -> AppResult<Option<CurrentUser>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2"
+        ))
+        .bind(token_hash(token))
+        .bind(now_ms)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn delete_session(&self, token: &str) -> AppResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

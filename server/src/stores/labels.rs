@@ -1,0 +1,111 @@
+//! Self-pickup labels: the PDF bytes go to a directory (object storage later), the metadata
+//! to the database.
+
+use std::path::PathBuf;
+
+use async_trait::async_trait;
+use sqlx::Row;
+
+use app::domain::*;
+use app::error::AppError;
+use app::ports::{AppResult, LabelStore};
+
+use super::db_error;
+use crate::db::Db;
+
+pub const MSG_NOT_A_PDF: &str = "The file is not a valid PDF document";
+
+pub struct SqlLabelStore {
+    db: Db,
+    dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LabelUploadError {
+    /// Shown to the user as is.
+    #[error("{0}")]
+    Rejected(String),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// A real PDF: the magic bytes, and a document lopdf can parse.
+pub fn check_pdf(bytes: &[u8]) -> Result<(), String> {
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(MSG_NOT_A_PDF.into());
+    }
+    lopdf::Document::load_mem(bytes).map(|_| ()).map_err(|_| MSG_NOT_A_PDF.into())
+}
+
+impl SqlLabelStore {
+    pub fn new(db: Db, dir: PathBuf) -> Self {
+        Self { db, dir }
+    }
+
+    pub async fn save(&self, merchant: MerchantId, file_name: &str, bytes: &[u8], now_ms: i64) -> Result<LabelRef, LabelUploadError> {
+        validate_label_file(file_name, bytes.len() as u64).map_err(LabelUploadError::Rejected)?;
+        check_pdf(bytes).map_err(LabelUploadError::Rejected)?;
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let storage_key = format!("{id}.pdf");
+        tokio::fs::create_dir_all(&self.dir).await.map_err(|e| io_error(&e))?;
+        tokio::fs::write(self.dir.join(&storage_key), bytes).await.map_err(|e| io_error(&e))?;
+        let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
+        sqlx::query(
+            "INSERT INTO labels (id, merchant_id, file_name, size_bytes, storage_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id.as_str())
+        .bind(merchant)
+        .bind(file_name.as_str())
+        .bind(bytes.len() as i64)
+        .bind(storage_key.as_str())
+        .bind(now_ms)
+        .execute(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(LabelRef { id, file_name, size_bytes: bytes.len() as i64 })
+    }
+
+    /// The label's bytes, if it belongs to the merchant.
+    pub async fn read(&self, merchant: MerchantId, id: &str) -> AppResult<Option<(LabelRef, Vec<u8>)>> {
+        let row = sqlx::query("SELECT file_name, size_bytes, storage_key FROM labels WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let key: String = row.try_get("storage_key").map_err(db_error)?;
+        let bytes = tokio::fs::read(self.dir.join(key)).await.map_err(|e| io_error(&e))?;
+        let label = LabelRef {
+            id: id.to_string(),
+            file_name: row.try_get("file_name").map_err(db_error)?,
+            size_bytes: row.try_get("size_bytes").map_err(db_error)?,
+        };
+        Ok(Some((label, bytes)))
+    }
+}
+
+fn io_error(e: &std::io::Error) -> AppError {
+    tracing::error!(error = %e, "label storage error");
+    AppError::Internal
+}
+
+#[async_trait]
+impl LabelStore for SqlLabelStore {
+    async fn find(&self, merchant: MerchantId, id: &str) -> AppResult<Option<LabelRef>> {
+        let row = sqlx::query("SELECT file_name, size_bytes FROM labels WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            Ok(LabelRef {
+                id: id.to_string(),
+                file_name: r.try_get("file_name").map_err(db_error)?,
+                size_bytes: r.try_get("size_bytes").map_err(db_error)?,
+            })
+        })
+        .transpose()
+    }
+}

@@ -1,0 +1,419 @@
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use app::domain::*;
+use app::error::AppError;
+use app::ports::{Actor, AppResult, OrderScope, OrderStore};
+
+use super::db_error;
+use crate::db::Db;
+
+pub struct SqlOrderStore {
+    db: Db,
+}
+
+impl SqlOrderStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The column a scope filters on, and its value.
+fn scope_filter(scope: OrderScope) -> (&'static str, i64) {
+    match scope {
+        OrderScope::Merchant(m) => ("merchant_id", m),
+        OrderScope::Warehouse(w) => ("warehouse_id", w),
+    }
+}
+
+/// Column values of a draft, in the order of `DRAFT_COLUMNS`.
+const DRAFT_COLUMNS: [&str; 18] = [
+    "warehouse_id",
+    "business_type_id",
+    "channel_id",
+    "platform_order_no",
+    "signature_option",
+    "tracking_no",
+    "label_id",
+    "recipient_name",
+    "recipient_name_lc",
+    "recipient_phone",
+    "recipient_email",
+    "recipient_country",
+    "recipient_state",
+    "recipient_city",
+    "recipient_address1",
+    "recipient_address2",
+    "recipient_postal_code",
+    "total_units",
+];
+
+fn bind_draft<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    d: &'q OrderDraft,
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, AppError> {
+    let r = &d.recipient;
+    // Validation guarantees these are set; a missing one here is a programming error.
+    let (Some(w), Some(b), Some(c)) = (d.warehouse_id, d.business_type_id, d.channel_id) else {
+        return Err(AppError::Internal);
+    };
+    q = q
+        .bind(w)
+        .bind(b)
+        .bind(c)
+        .bind(d.platform_order_no.as_str())
+        .bind(d.signature_option.map(|s| s.code()))
+        .bind(d.tracking_no.as_str())
+        .bind(d.label.as_ref().map(|l| l.id.as_str()))
+        .bind(r.name.as_str())
+        .bind(r.name.to_lowercase())
+        .bind(r.phone.as_str())
+        .bind(r.email.as_str())
+        .bind(r.country.as_str())
+        .bind(r.state.as_str())
+        .bind(r.city.as_str())
+        .bind(r.address1.as_str())
+        .bind(r.address2.as_str())
+        .bind(r.postal_code.as_str())
+        .bind(d.total_units());
+    Ok(q)
+}
+
+async fn insert_lines(tx: &mut Tx, order_id: OrderId, lines: &[OrderLineDraft]) -> AppResult<()> {
+    for (i, line) in lines.iter().enumerate() {
+        sqlx::query("INSERT INTO order_lines (order_id, line_no, sku_id, quantity) VALUES ($1, $2, $3, $4)")
+            .bind(order_id)
+            .bind(i as i64)
+            .bind(line.sku_id)
+            .bind(line.quantity)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+async fn insert_event(
+    tx: &mut Tx,
+    order_id: OrderId,
+    actor: &Actor,
+    action: OrderAction,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    now_ms: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO order_events (order_id, at, actor_user_id, actor_name, action, from_status, to_status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(order_id)
+    .bind(now_ms)
+    .bind(actor.user_id)
+    .bind(actor.name.as_str())
+    .bind(action.code())
+    .bind(from.map(|s| s.code()))
+    .bind(to.code())
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Why a conditional update touched no row: the order is not visible (NotFound) or it is in
+/// a status the action does not start from (Conflict with the user-facing reason).
+async fn refusal(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderAction) -> AppError {
+    let (col, val) = scope_filter(scope);
+    let row = sqlx::query(&format!("SELECT status FROM orders WHERE id = $1 AND {col} = $2"))
+        .bind(id)
+        .bind(val)
+        .fetch_optional(&mut **tx)
+        .await;
+    match row {
+        Ok(Some(row)) => match row.try_get::<String, _>("status").ok().and_then(|s| OrderStatus::from_code(&s)) {
+            Some(status) => TransitionError { action, status }.into(),
+            None => AppError::Internal,
+        },
+        Ok(None) => AppError::NotFound,
+        Err(e) => db_error(e),
+    }
+}
+
+fn status_of(row: &AnyRow, col: &str) -> AppResult<OrderStatus> {
+    let code: String = row.try_get(col).map_err(db_error)?;
+    OrderStatus::from_code(&code).ok_or_else(|| {
+        tracing::error!(code, "unknown order status in database");
+        AppError::Internal
+    })
+}
+
+const SUMMARY_SELECT: &str = "SELECT o.id, o.platform_order_no, o.status, o.recipient_name, o.recipient_country,
+        w.code AS warehouse_code, c.code AS channel_code, o.tracking_no, o.total_units, o.created_at, o.updated_at
+    FROM orders o
+    JOIN warehouses w ON w.id = o.warehouse_id
+    JOIN channels c ON c.id = o.channel_id";
+
+fn summary_from_row(row: &AnyRow) -> AppResult<OrderSummary> {
+    Ok(OrderSummary {
+        id: row.try_get("id").map_err(db_error)?,
+        platform_order_no: row.try_get("platform_order_no").map_err(db_error)?,
+        status: status_of(row, "status")?,
+        recipient_name: row.try_get("recipient_name").map_err(db_error)?,
+        recipient_country: row.try_get("recipient_country").map_err(db_error)?,
+        warehouse_code: row.try_get("warehouse_code").map_err(db_error)?,
+        channel_code: row.try_get("channel_code").map_err(db_error)?,
+        tracking_no: row.try_get("tracking_no").map_err(db_error)?,
+        total_units: row.try_get("total_units").map_err(db_error)?,
+        created_at_ms: row.try_get("created_at").map_err(db_error)?,
+        updated_at_ms: row.try_get("updated_at").map_err(db_error)?,
+    })
+}
+
+#[async_trait]
+impl OrderStore for SqlOrderStore {
+    async fn create(&self, merchant: MerchantId, actor: &Actor, draft: &OrderDraft, now_ms: i64) -> AppResult<OrderId> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let n = DRAFT_COLUMNS.len();
+        let placeholders: Vec<String> = (1..=n + 4).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO orders ({}, merchant_id, status, created_at, updated_at) VALUES ({}) RETURNING id",
+            DRAFT_COLUMNS.join(", "),
+            placeholders.join(", ")
+        );
+        let q = bind_draft(sqlx::query(&sql), draft)?
+            .bind(merchant)
+            .bind(OrderStatus::Draft.code())
+            .bind(now_ms)
+            .bind(now_ms);
+        let id: OrderId = q.fetch_one(&mut *tx).await.map_err(db_error)?.try_get(0).map_err(db_error)?;
+        insert_lines(&mut tx, id, &draft.lines).await?;
+        insert_event(&mut tx, id, actor, OrderAction::Create, None, OrderStatus::Draft, now_ms).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(id)
+    }
+
+    async fn update_draft(&self, merchant: MerchantId, actor: &Actor, id: OrderId, draft: &OrderDraft, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let n = DRAFT_COLUMNS.len();
+        let sets: Vec<String> = DRAFT_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+        let sql = format!(
+            "UPDATE orders SET {}, updated_at = ${} WHERE id = ${} AND merchant_id = ${} AND status = ${}",
+            sets.join(", "),
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        );
+        let result = bind_draft(sqlx::query(&sql), draft)?
+            .bind(now_ms)
+            .bind(id)
+            .bind(merchant)
+            .bind(OrderStatus::Draft.code())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if result.rows_affected() == 0 {
+            return Err(refusal(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Edit).await);
+        }
+        sqlx::query("DELETE FROM order_lines WHERE order_id = $1").bind(id).execute(&mut *tx).await.map_err(db_error)?;
+        insert_lines(&mut tx, id, &draft.lines).await?;
+        insert_event(&mut tx, id, actor, OrderAction::Edit, Some(OrderStatus::Draft), OrderStatus::Draft, now_ms).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn transition(&self, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus> {
+        let (from, to) = action.transition();
+        let (col, val) = scope_filter(scope);
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        // Conditional: of two concurrent requests only one can find the order still in `from`.
+        let result = sqlx::query(&format!(
+            "UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3 AND {col} = $4 AND status = $5"
+        ))
+        .bind(to.code())
+        .bind(now_ms)
+        .bind(id)
+        .bind(val)
+        .bind(from.code())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if result.rows_affected() == 0 {
+            return Err(refusal(&mut tx, scope, id, action).await);
+        }
+        insert_event(&mut tx, id, actor, action, Some(from), to, now_ms).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(to)
+    }
+
+    async fn get(&self, scope: OrderScope, id: OrderId) -> AppResult<Option<OrderDetail>> {
+        let (col, val) = scope_filter(scope);
+        let pool = &self.db.pool;
+        let row = sqlx::query(&format!(
+            "SELECT o.*, w.name AS warehouse_name, b.name AS business_name,
+                    l.file_name AS label_file_name, l.size_bytes AS label_size
+             FROM orders o
+             JOIN warehouses w ON w.id = o.warehouse_id
+             JOIN business_types b ON b.id = o.business_type_id
+             LEFT JOIN labels l ON l.id = o.label_id
+             WHERE o.id = $1 AND o.{col} = $2"
+        ))
+        .bind(id)
+        .bind(val)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_error);
+        let get_i = |c: &str| row.try_get::<i64, _>(c).map_err(db_error);
+        let label_id: Option<String> = row.try_get("label_id").map_err(db_error)?;
+        let label = match label_id {
+            Some(id) => Some(LabelRef { id, file_name: get_s("label_file_name")?, size_bytes: get_i("label_size")? }),
+            None => None,
+        };
+        let signature: Option<String> = row.try_get("signature_option").map_err(db_error)?;
+
+        let channel_id = get_i("channel_id")?;
+        let channel = sqlx::query("SELECT * FROM channels WHERE id = $1")
+            .bind(channel_id)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_error)?
+            .map(|r| super::catalog::channel_from_row(&r))
+            .transpose()?;
+
+        let line_rows = sqlx::query(
+            "SELECT l.sku_id, l.quantity, s.code, s.name FROM order_lines l JOIN skus s ON s.id = l.sku_id
+             WHERE l.order_id = $1 ORDER BY l.line_no",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?;
+        let mut lines = Vec::with_capacity(line_rows.len());
+        for r in &line_rows {
+            lines.push(OrderLineView {
+                sku_id: r.try_get("sku_id").map_err(db_error)?,
+                quantity: r.try_get("quantity").map_err(db_error)?,
+                sku_code: r.try_get("code").map_err(db_error)?,
+                sku_name: r.try_get("name").map_err(db_error)?,
+            });
+        }
+
+        let event_rows = sqlx::query("SELECT * FROM order_events WHERE order_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+        let mut events = Vec::with_capacity(event_rows.len());
+        for r in &event_rows {
+            let action: String = r.try_get("action").map_err(db_error)?;
+            let from: Option<String> = r.try_get("from_status").map_err(db_error)?;
+            events.push(OrderEvent {
+                at_ms: r.try_get("at").map_err(db_error)?,
+                actor: r.try_get("actor_name").map_err(db_error)?,
+                action: OrderAction::from_code(&action).ok_or(AppError::Internal)?,
+                from_status: from.as_deref().and_then(OrderStatus::from_code),
+                to_status: status_of(r, "to_status")?,
+            });
+        }
+
+        let draft = OrderDraft {
+            warehouse_id: Some(get_i("warehouse_id")?),
+            business_type_id: Some(get_i("business_type_id")?),
+            platform_order_no: get_s("platform_order_no")?,
+            recipient: Recipient {
+                name: get_s("recipient_name")?,
+                phone: get_s("recipient_phone")?,
+                email: get_s("recipient_email")?,
+                country: get_s("recipient_country")?,
+                state: get_s("recipient_state")?,
+                city: get_s("recipient_city")?,
+                address1: get_s("recipient_address1")?,
+                address2: get_s("recipient_address2")?,
+                postal_code: get_s("recipient_postal_code")?,
+            },
+            lines: lines.iter().map(|l| OrderLineDraft { sku_id: l.sku_id, quantity: l.quantity }).collect(),
+            channel_id: Some(channel_id),
+            signature_option: signature.as_deref().and_then(SignatureOption::from_code),
+            tracking_no: get_s("tracking_no")?,
+            label,
+        };
+        Ok(Some(OrderDetail {
+            id,
+            status: status_of(&row, "status")?,
+            draft,
+            warehouse_name: get_s("warehouse_name")?,
+            business_name: get_s("business_name")?,
+            channel,
+            lines,
+            created_at_ms: get_i("created_at")?,
+            updated_at_ms: get_i("updated_at")?,
+            events,
+        }))
+    }
+
+    async fn list(&self, scope: OrderScope, query: &OrderListQuery) -> AppResult<OrderPage> {
+        let (col, val) = scope_filter(scope);
+        let limit = query.page_size() as i64;
+        let mut sql = format!("{SUMMARY_SELECT} WHERE o.{col} = $1");
+        let mut args: Vec<SqlArg> = vec![SqlArg::Int(val)];
+        let mut push = |sql: &mut String, fragment: &str, arg: SqlArg| {
+            args.push(arg);
+            sql.push_str(&fragment.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(status) = query.status {
+            push(&mut sql, " AND o.status = ?", SqlArg::Text(status.code().into()));
+        }
+        let search = query.search.trim();
+        if !search.is_empty() {
+            if let Some(id) = parse_order_no(search) {
+                push(&mut sql, " AND o.id = ?", SqlArg::Int(id));
+            } else {
+                // Exact platform / tracking number, or recipient name prefix (range scan on
+                // the lower-cased column: index-friendly on both backends).
+                let lc = search.to_lowercase();
+                push(&mut sql, " AND (o.platform_order_no = ?", SqlArg::Text(search.into()));
+                push(&mut sql, " OR o.tracking_no = ?", SqlArg::Text(search.into()));
+                push(&mut sql, " OR (o.recipient_name_lc >= ?", SqlArg::Text(lc.clone()));
+                push(&mut sql, " AND o.recipient_name_lc < ?))", SqlArg::Text(format!("{lc}\u{10FFFF}")));
+            }
+        }
+        let backwards = query.before.is_some();
+        if let Some(before) = query.before {
+            push(&mut sql, " AND o.id > ?", SqlArg::Int(before));
+        } else if let Some(after) = query.after {
+            push(&mut sql, " AND o.id < ?", SqlArg::Int(after));
+        }
+        let order = if backwards { "ASC" } else { "DESC" };
+        push(&mut sql, &format!(" ORDER BY o.id {order} LIMIT ?"), SqlArg::Int(limit + 1));
+
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = match a {
+                SqlArg::Int(i) => q.bind(*i),
+                SqlArg::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        let rows = q.fetch_all(&self.db.pool).await.map_err(db_error)?;
+        let more = rows.len() as i64 > limit;
+        let mut summaries = rows.iter().take(limit as usize).map(summary_from_row).collect::<AppResult<Vec<_>>>()?;
+        if backwards {
+            summaries.reverse();
+        }
+        let first = summaries.first().map(|s| s.id);
+        let last = summaries.last().map(|s| s.id);
+        let (next_after, prev_before) = if backwards {
+            (last, if more { first } else { None })
+        } else {
+            (if more { last } else { None }, if query.after.is_some() { first } else { None })
+        };
+        Ok(OrderPage { rows: summaries, next_after, prev_before })
+    }
+}
+
+enum SqlArg {
+    Int(i64),
+    Text(String),
+}

@@ -1,0 +1,144 @@
+//! The HTTP surface: Leptos pages and server functions, the label upload/download routes, and
+//! the guard that sends signed-out visitors to the login page.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use app::components::UploadError;
+use app::domain::{CurrentUser, Role, MAX_LABEL_BYTES, MSG_LABEL_TOO_LARGE};
+use app::ports::{session_token_from_headers, Services};
+use app::{shell, App};
+
+use crate::stores::{LabelUploadError, SqlLabelStore};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub labels: Arc<SqlLabelStore>,
+}
+
+pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let provide_services = move || provide_context(services.clone());
+
+    let labels = Router::new()
+        .route("/api/labels", post(upload_label))
+        .route("/api/labels/{id}", get(download_label))
+        // Room for a 10 MB file plus the multipart framing; anything larger is cut off early.
+        .layer(DefaultBodyLimit::max(MAX_LABEL_BYTES as usize + 64 * 1024))
+        .with_state(state.clone());
+
+    Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, provide_services, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+        .merge(labels)
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(from_fn_with_state(state, page_guard))
+}
+
+async fn user_from_request(state: &AppState, headers: &axum::http::HeaderMap) -> Option<CurrentUser> {
+    let token = session_token_from_headers(headers)?;
+    let now = state.services.clock.now_ms();
+    state.services.accounts.user_for_session(&token, now).await.ok().flatten()
+}
+
+/// Pages need a signed-in user of the right kind; API calls authorize themselves.
+async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_page = req.method() == Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && path != "/healthz"
+        && !path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    if !is_page {
+        return next.run(req).await;
+    }
+    let user = user_from_request(&state, req.headers()).await;
+    let floor = path == "/floor" || path.starts_with("/floor/");
+    match (user.map(|u| u.role), path) {
+        (None, "/login") => next.run(req).await,
+        (None, _) => Redirect::to("/login").into_response(),
+        (Some(role), "/" | "/login") => Redirect::to(role.home_path()).into_response(),
+        (Some(Role::Merchant), _) if floor => Redirect::to(Role::Merchant.home_path()).into_response(),
+        (Some(Role::Warehouse), _) if !floor => Redirect::to(Role::Warehouse.home_path()).into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+fn upload_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(UploadError { error: message.into() })).into_response()
+}
+
+async fn merchant_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
+    match user_from_request(state, headers).await {
+        Some(CurrentUser { role: Role::Merchant, merchant_id: Some(m), .. }) => Ok(m),
+        Some(_) => Err(upload_error(StatusCode::FORBIDDEN, "Only merchant users can upload labels")),
+        None => Err(upload_error(StatusCode::UNAUTHORIZED, "Please sign in")),
+    }
+}
+
+/// Multipart upload of one self-pickup label (field `file`). Answers the stored `LabelRef`.
+async fn upload_label(State(state): State<AppState>, headers: axum::http::HeaderMap, mut multipart: Multipart) -> Response {
+    let merchant = match merchant_id(&state, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return upload_error(StatusCode::BAD_REQUEST, "No file was uploaded (expected a form field named \"file\")"),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return upload_error(StatusCode::PAYLOAD_TOO_LARGE, MSG_LABEL_TOO_LARGE),
+            Err(e) => return upload_error(e.status(), format!("The upload could not be read: {}", e.body_text())),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name = field.file_name().unwrap_or("label.pdf").to_string();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return upload_error(StatusCode::PAYLOAD_TOO_LARGE, MSG_LABEL_TOO_LARGE),
+            Err(e) => return upload_error(e.status(), format!("The upload could not be read: {}", e.body_text())),
+        };
+        let now = state.services.clock.now_ms();
+        return match state.labels.save(merchant, &file_name, &bytes, now).await {
+            Ok(label) => (StatusCode::CREATED, Json(label)).into_response(),
+            Err(LabelUploadError::Rejected(msg)) => upload_error(StatusCode::UNPROCESSABLE_ENTITY, msg),
+            Err(LabelUploadError::App(e)) => upload_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        };
+    }
+}
+
+async fn download_label(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<String>) -> Response {
+    let merchant = match merchant_id(&state, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    match state.labels.read(merchant, &id).await {
+        Ok(Some((label, bytes))) => {
+            let disposition = format!("inline; filename=\"{}\"", label.file_name.replace(['"', '\\'], "_"));
+            let mut response = Response::new(Body::from(bytes));
+            let h = response.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            if let Ok(v) = HeaderValue::from_str(&disposition) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
+        Ok(None) => upload_error(StatusCode::NOT_FOUND, "Not found"),
+        Err(e) => upload_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
