@@ -85,7 +85,9 @@ const LABELS: &[(Label, &[&str])] = &[
     (Label::Field(F::Address2), &[
         "address line 2", "address 2", "address2", "line 2", "apt", "apartment", "suite", "unit",
     ]),
-    (Label::Field(F::City), &["city", "town", "town city", "city town", "suburb", "locality", "stadt", "ort", "ville", "城市"]),
+    (Label::Field(F::City), &[
+        "city", "town", "town city", "city town", "suburb", "locality", "stadt", "ort", "ville", "城市",
+    ]),
     (Label::Field(F::State), &[
         "state", "province", "region", "state province", "province state", "state region",
         "bundesland", "省份", "省",
@@ -172,14 +174,18 @@ const STREET_WORDS: &[&str] = &[
     "ln", "way", "court", "ct", "place", "pl", "terrace", "tce", "crescent", "cres", "close",
     "square", "sq", "highway", "hwy", "parkway", "pkwy", "circle", "cir", "trail", "parade", "pde",
     "esplanade", "mews", "plaza", "rue", "chemin", "impasse", "allee", "quai", "cours", "route",
-    "bd", "district", "lu", "jie", "dajie", "hutong",
+    "bd", "boul", "district", "lu", "jie", "dajie", "hutong",
 ];
 /// German street names are compounds ("Hauptstraße", "Musterstr.", "Birkenweg").
 const DE_STREET_ENDS: &[&str] = &["straße", "strasse", "str", "weg", "platz", "gasse", "damm", "ufer"];
 /// French street lines start with the street type ("rue de la Paix").
-const FR_STREET_FIRST: &[&str] = &["rue", "avenue", "boulevard", "chemin", "impasse", "allee", "place", "quai", "route"];
+const FR_STREET_FIRST: &[&str] =
+    &["rue", "avenue", "boulevard", "chemin", "impasse", "allee", "place", "quai", "route"];
 /// Words only French addresses use (DE/FR/US tie-breaker for 5-digit postal codes).
-const FR_WORDS: &[&str] = &["rue", "boulevard", "bd", "chemin", "impasse", "allee", "quai", "cedex", "appartement", "appt", "batiment", "etage"];
+const FR_WORDS: &[&str] = &[
+    "rue", "boulevard", "bd", "chemin", "impasse", "allee", "quai", "cedex", "appartement", "appt",
+    "batiment", "etage",
+];
 /// Words that start an address line 2 (apartment, suite, floor, "c/o" …).
 const ADDR2_WORDS: &[&str] = &[
     "apt", "apartment", "appt", "appartement", "suite", "ste", "unit", "flat", "floor", "fl", "room",
@@ -259,7 +265,12 @@ impl Parser {
     /// Lines, then comma parts; labelled parts are applied, the others returned.
     fn read_segments(&mut self, text: &str) -> Vec<Seg> {
         let mut out = Vec::new();
-        for line in text.split('\n') {
+        for (n, line) in text.split('\n').filter(|l| !tidy(l).is_empty()).enumerate() {
+            if n == 0 && is_surname_first(line) {
+                // "Smith, John" opening the text is one name, not two address parts.
+                out.push(Seg { text: tidy(line), in_addr: false });
+                continue;
+            }
             // Parts after "Address: …" on the same line continue the address.
             let mut in_addr = false;
             for piece in line.split(',') {
@@ -292,6 +303,11 @@ impl Parser {
             }
             Label::FirstName if self.first.is_empty() => self.first = value.to_string(),
             Label::LastName if self.last.is_empty() => self.last = value.to_string(),
+            // "Email: Jane Doe <jane@example.com>" keeps only the address.
+            Label::Field(F::Email) => {
+                let email = take_email(value).map_or_else(|| value.to_string(), |(e, _)| e);
+                self.fill(F::Email, &email);
+            }
             Label::Field(F::Country) => {
                 self.country_given = true;
                 if let Some(code) = country_code(value) {
@@ -308,19 +324,28 @@ impl Parser {
     fn take_contacts(&mut self, segs: Vec<Seg>) -> Vec<Seg> {
         let mut out = Vec::new();
         for mut seg in segs {
+            let mut contact = false;
             if let Some((email, rest)) = take_email(&seg.text) {
                 self.fill(F::Email, &email);
                 seg.text = rest;
+                contact = true;
             }
             // A second number on the same line (fax, landline) is dropped rather than kept as text.
             for _ in 0..2 {
                 if let Some((phone, rest)) = take_phone(&seg.text) {
                     self.fill(F::Phone, &phone);
                     seg.text = rest;
+                    contact = true;
                 }
             }
+            // What is left of "Tel 555 0134 London" starts with a bare label word.
+            if contact {
+                let toks = words(&seg.text);
+                let is_label = |t: &&String| matches!(label_for(t), Some(Label::Field(F::Phone | F::Email)));
+                let n = toks.iter().take_while(is_label).count();
+                seg.text = toks[n..].join(" ");
+            }
             seg.text = tidy(&seg.text);
-            // What is left of "Tel 555 0134" is a bare label word.
             if seg.text.is_empty() || label_for(&seg.text).is_some() {
                 continue;
             }
@@ -346,6 +371,9 @@ impl Parser {
         for seg in segs {
             if !has_han(&seg.text) {
                 rest.push(seg);
+            } else if seg.text == "收" {
+                // "张伟 收" means "to 张伟".
+                continue;
             } else if !seg.in_addr && self.r.name.is_empty() && is_cn_name(&seg.text) {
                 self.fill(F::Name, &seg.text);
             } else {
@@ -403,6 +431,7 @@ impl Parser {
     /// Locality (postal code, state, city), then name, then street lines.
     fn latin_address(&mut self, mut segs: Vec<Seg>) {
         let mut taken = vec![false; segs.len()];
+        self.cn_pinyin_parts(&segs, &mut taken);
         let kinds = kinds_for(&self.r.country);
         let found = (0..segs.len()).rev().find_map(|i| find_postal(&words(&segs[i].text), kinds).map(|p| (i, p)));
         let loc = match found {
@@ -416,6 +445,29 @@ impl Parser {
         self.street_lines(&segs, &taken, loc);
     }
 
+    /// Marketplace exports write Chinese addresses province first, in pinyin:
+    /// "Guangdong Province, Shenzhen City, Futian District, Shennan Road 6008".
+    fn cn_pinyin_parts(&mut self, segs: &[Seg], taken: &mut [bool]) {
+        if !matches!(self.r.country.as_str(), "" | "CN") {
+            return;
+        }
+        for (i, seg) in segs.iter().enumerate() {
+            if let Some(p) = cn_state(&seg.text).filter(|_| self.r.state.is_empty()) {
+                self.fill(F::State, &seg.text);
+                if cn_municipal(p) {
+                    self.fill(F::City, &seg.text);
+                }
+                taken[i] = true;
+            } else if !self.r.state.is_empty() && self.r.city.is_empty() && city_like(&seg.text) {
+                let key = fold(&seg.text);
+                if key.ends_with(" city") || key.ends_with(" shi") {
+                    self.fill(F::City, &seg.text);
+                    taken[i] = true;
+                }
+            }
+        }
+    }
+
     /// The line holding the postal code also holds the state and usually the town; otherwise
     /// they are on the lines just before it.
     fn locality_with_postal(&mut self, segs: &mut [Seg], taken: &mut [bool], i: usize, p: Postal) {
@@ -426,13 +478,11 @@ impl Parser {
         let countries = state_countries(Some(p.kind), &self.r.country);
         let after = toks.get(p.end..).unwrap_or_default();
         let before = toks.get(..p.start).unwrap_or_default();
-        let mut street: &[String] = &[];
-        let mut city: Vec<String> = Vec::new();
         let mut state = None;
-        if p.start == 0 && !after.is_empty() {
+        let (street, mut city): (&[String], Vec<String>) = if p.start == 0 && !after.is_empty() {
             // "10115 Berlin", "75008 Paris CEDEX 08": postal code before the town (DE, FR).
             self.postal_first = true;
-            city = after.to_vec();
+            (&[], after.to_vec())
         } else {
             let city_toks = match state_suffix(before, countries) {
                 Some((s, st)) => {
@@ -444,21 +494,19 @@ impl Parser {
             if state.is_none() && !after.is_empty() && !matches!(p.kind, Kind::Gb | Kind::Ca) {
                 // "Hauptstraße 5 10115 Berlin": street, postal code and town on one line.
                 self.postal_first = true;
-                street = city_toks;
-                city = after.to_vec();
+                (city_toks, after.to_vec())
             } else {
                 let (s, c) = split_street_city(city_toks);
-                street = s;
-                city = c.to_vec();
+                (s, c.to_vec())
             }
-        }
+        };
         if let Some(st) = &state {
             if city.is_empty() && cn_state(st).is_some_and(cn_municipal) {
                 city.push(st.clone());
             }
         }
         // A Chinese-script address already gave the city; lines before the postal code are not it.
-        if city.is_empty() && !self.cn_text {
+        if city.is_empty() && self.r.city.is_empty() && !self.cn_text {
             let mut j = i;
             if state.is_none() {
                 // "Springfield\nIL\n62704": the state on its own line.
@@ -561,9 +609,10 @@ impl Parser {
     /// and other extra lines (company, locality) go to address2.
     fn street_lines(&mut self, segs: &[Seg], taken: &[bool], loc: Option<usize>) {
         let end = loc.map_or(segs.len(), |l| l + 1);
-        let known: Vec<String> = F::ALL.iter().map(|f| self.r.get(*f).to_lowercase()).collect();
+        // A line repeating a labelled value ("Name: Jane Doe" then "Jane Doe") is not an address line.
+        let known: Vec<String> = F::ALL.iter().map(|f| fold(self.r.get(*f))).collect();
         let lines: Vec<&Seg> = (0..end)
-            .filter(|&i| !taken[i] && !known.contains(&segs[i].text.to_lowercase()))
+            .filter(|&i| !taken[i] && !known.contains(&fold(&segs[i].text)))
             .map(|i| &segs[i])
             .collect();
         let main = if self.r.address1.is_empty() {
@@ -623,7 +672,7 @@ impl Parser {
         let toks = words(&self.r.postal_code);
         match postal_at(&toks, 0) {
             Some((n, Kind::Ca | Kind::Gb, v)) if n == toks.len() => self.r.postal_code = v,
-            _ => self.r.postal_code = self.r.postal_code.to_uppercase(),
+            _ => self.r.postal_code = self.r.postal_code.to_ascii_uppercase(),
         }
     }
 
@@ -806,13 +855,16 @@ fn push_free(out: &mut Vec<Seg>, text: &str, in_addr: bool) {
         return;
     }
     let mut latin: Vec<&str> = Vec::new();
-    let mut flush = |latin: &mut Vec<&str>, out: &mut Vec<Seg>| {
+    let flush = |latin: &mut Vec<&str>, out: &mut Vec<Seg>| {
         if !latin.is_empty() {
             out.push(Seg { text: latin.join(" "), in_addr });
             latin.clear();
         }
     };
     for tok in text.split_whitespace() {
+        if out.len() >= MAX_SEGMENTS {
+            break;
+        }
         if has_han(tok) {
             flush(&mut latin, out);
             out.push(Seg { text: tok.to_string(), in_addr });
@@ -848,19 +900,17 @@ fn label_for(head: &str) -> Option<Label> {
 fn split_label(s: &str) -> Option<(Label, String)> {
     if let Some(p) = s.find(':') {
         let head = s[..p].trim();
-        let is_head = !head.is_empty()
+        let value = tidy(&s[p + 1..]);
+        if let Some(label) = label_for(head) {
+            return Some((label, value));
+        }
+        let word_like = !head.is_empty()
             && head.chars().count() <= 30
             && head.split_whitespace().count() <= 4
             && head.chars().all(|c| c.is_alphabetic() || c.is_whitespace() || "./-_#*()&'".contains(c));
-        if is_head {
-            let value = tidy(&s[p + 1..]);
-            if let Some(label) = label_for(head) {
-                return Some((label, value));
-            }
-            // "mailto:…" and the like: keep the e-mail.
-            if !s.contains('@') {
-                return Some((Label::Ignore, value));
-            }
+        // "mailto:…" and the like: keep the e-mail.
+        if word_like && !s.contains('@') {
+            return Some((Label::Ignore, value));
         }
     }
     let (key, label) = LABELS
@@ -905,7 +955,8 @@ fn take_phone(s: &str) -> Option<(String, String)> {
     let mut i = 0;
     while i < cs.len() {
         let (start, c) = cs[i];
-        let glued = i > 0 && cs[i - 1].1.is_ascii_alphanumeric();
+        // Glued to a word ("SW1A"), or a reference number ("Order #123456789").
+        let glued = i > 0 && (cs[i - 1].1.is_ascii_alphanumeric() || cs[i - 1].1 == '#');
         if glued || !(c.is_ascii_digit() || c == '+' || c == '(') {
             i += 1;
             continue;
@@ -916,7 +967,8 @@ fn take_phone(s: &str) -> Option<(String, String)> {
         }
         let end = cs.get(j).map_or(s.len(), |x| x.0);
         let glued_after = cs.get(j).is_some_and(|x| x.1.is_ascii_alphanumeric());
-        if let Some((a, b)) = phone_span(&s[start..end], glued_after) {
+        let street_after = s[end..].split_whitespace().take(4).any(is_street_word);
+        if let Some((a, b)) = phone_span(&s[start..end], glued_after, street_after) {
             let rest = format!("{} {}", &s[..start + a], &s[start + b..]);
             return Some((s[start + a..start + b].to_string(), tidy(&rest)));
         }
@@ -926,11 +978,20 @@ fn take_phone(s: &str) -> Option<(String, String)> {
 }
 
 /// Within an ASCII run of phone characters, the byte span of the phone number, if any.
-fn phone_span(run: &str, glued_after: bool) -> Option<(usize, usize)> {
+/// `glued_after`: a letter follows the run directly; `street_after`: a street word follows it.
+fn phone_span(run: &str, glued_after: bool, street_after: bool) -> Option<(usize, usize)> {
     let mut toks = token_spans(run);
     // "12345 67th": the last part belongs to a word.
     if glued_after && !run.ends_with(' ') {
         toks.pop();
+    }
+    // "415-555-0134 500 Market St": the last part is a house number.
+    if street_after && toks.len() > 1 {
+        let last = toks.last().map_or("", |&(a, b)| &run[a..b]);
+        let digits = run.bytes().filter(u8::is_ascii_digit).count();
+        if last.len() <= 5 && last.bytes().all(|b| b.is_ascii_digit()) && digits - last.len() >= 7 {
+            toks.pop();
+        }
     }
     // "IL 62704 (217) 555-0134", "NSW 2000 0412 345 678": a postal code just before the number.
     while toks.len() > 1 {
@@ -1041,6 +1102,11 @@ fn is_zip9(t: &str) -> bool {
 /// A postal code starting at token `i`: (tokens used, kind, normalised value).
 fn postal_at(toks: &[String], i: usize) -> Option<(usize, Kind, String)> {
     let t = toks.get(i)?.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_uppercase();
+    // The old European style "D-10115 Berlin", "F-75002 Paris".
+    let t = match ["D-", "DE-", "F-", "FR-"].iter().find_map(|p| t.strip_prefix(p)) {
+        Some(rest) => rest.to_string(),
+        None => t,
+    };
     let b = t.as_bytes();
     if let Some(next) = toks.get(i + 1) {
         let n = next.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_uppercase();
@@ -1107,7 +1173,8 @@ fn town_after_postal(rest: &[String]) -> bool {
 fn find_postal(toks: &[String], kinds: &[Kind]) -> Option<Postal> {
     (0..toks.len()).rev().find_map(|i| {
         let (len, kind, value) = postal_at(toks, i)?;
-        (kinds.contains(&kind) && position_ok(toks, i, len, kind)).then_some(Postal { start: i, end: i + len, kind, value })
+        let ok = kinds.contains(&kind) && position_ok(toks, i, len, kind);
+        ok.then_some(Postal { start: i, end: i + len, kind, value })
     })
 }
 
@@ -1161,7 +1228,9 @@ fn state_lookup(s: &str, countries: &[&str], strict: bool) -> Option<(&'static s
 /// A state at the end of a line ("Springfield IL", "Sydney New South Wales"): (its first token, state).
 fn state_suffix(toks: &[String], countries: &[&str]) -> Option<(usize, String)> {
     let n = toks.len();
-    (1..=n.min(3)).rev().find_map(|k| state_lookup(&toks[n - k..].join(" "), countries, true).map(|(_, st)| (n - k, st)))
+    (1..=n.min(3))
+        .rev()
+        .find_map(|k| state_lookup(&toks[n - k..].join(" "), countries, true).map(|(_, st)| (n - k, st)))
 }
 
 /// A line that is only a state.
@@ -1268,11 +1337,24 @@ fn is_name_like(text: &str) -> bool {
     (1..=6).contains(&n)
         && text.chars().count() <= 60
         && text.chars().any(char::is_alphabetic)
-        && text.chars().all(|c| c.is_alphabetic() || c == ' ' || ".'’-&".contains(c))
+        && text.chars().all(|c| c.is_alphabetic() || c == ' ' || ".,'’-&".contains(c))
         && !is_street_like(text)
         && !is_addr2_line(text)
         && state_lookup(text, STATE_COUNTRIES, true).is_none()
         && label_for(text).is_none()
+}
+
+/// "Smith, John": a one-word surname, then one or two given names; neither part a state,
+/// a country or a label ("Jane Doe, Acme Inc" stays two parts).
+fn is_surname_first(line: &str) -> bool {
+    let parts: Vec<String> = line.split(',').map(tidy).collect();
+    let ok = |p: &String, max_words: usize| {
+        (1..=max_words).contains(&p.split_whitespace().count())
+            && is_name_like(p)
+            && country_code(p).is_none()
+            && !p.contains(':')
+    };
+    parts.len() == 2 && ok(&parts[0], 1) && ok(&parts[1], 2)
 }
 
 /// "John Smith 123 Main St" → ("John Smith", "123 Main St"); "Max Mustermann Hauptstraße 5" too.
@@ -1333,9 +1415,13 @@ fn language_hints(r: &Recipient) -> (bool, bool) {
     let text = format!("{} {} {}", r.address1, r.address2, r.city);
     let toks: Vec<String> = text.split_whitespace().map(word_key).collect();
     let de = text.chars().any(|c| "ßäöüÄÖÜ".contains(c)) || toks.iter().any(|t| is_de_street(t));
-    let article = |t: Option<&String>| t.is_some_and(|n| ["de", "des", "du", "d"].contains(&n.as_str()) || n.starts_with("d'"));
+    // "avenue"/"place" are French only before an article: "5 avenue des Champs", not "Fifth Avenue".
+    let article = |t: Option<&String>| {
+        t.is_some_and(|n| ["de", "des", "du", "d"].contains(&n.as_str()) || n.starts_with("d'"))
+    };
     let fr = toks.iter().enumerate().any(|(i, t)| {
-        FR_WORDS.contains(&t.as_str()) || (["avenue", "place", "route"].contains(&t.as_str()) && article(toks.get(i + 1)))
+        FR_WORDS.contains(&t.as_str())
+            || (["avenue", "place", "route"].contains(&t.as_str()) && article(toks.get(i + 1)))
     });
     (de, fr)
 }
@@ -1441,6 +1527,9 @@ mod tests {
     case!(de_one_line, "Anna Schmidt Lindenstraße 7 50667 Köln",
         [Name = "Anna Schmidt", Country = "DE", PostalCode = "50667", City = "Köln",
          Address1 = "Lindenstraße 7"], unsure = [Phone]);
+    case!(de_old_country_prefix, "Klaus Müller\nMusterstraße 1\nD-12345 Musterstadt",
+        [Name = "Klaus Müller", Country = "DE", PostalCode = "12345", City = "Musterstadt",
+         Address1 = "Musterstraße 1"], unsure = [Phone]);
     case!(de_german_labels, "Name: Lukas Weber\nStraße: Bahnhofstraße 3\nPLZ: 20095\nOrt: Hamburg\nLand: Deutschland\nTelefon: 040 123456",
         [Name = "Lukas Weber", Country = "DE", PostalCode = "20095", City = "Hamburg",
          Address1 = "Bahnhofstraße 3", Phone = "040 123456"], unsure = []);
@@ -1504,6 +1593,9 @@ mod tests {
     case!(cn_country_prefix, "收货人: 陈七\n手机号码: 186 0000 1111\n收货地址: 中国 广东省 广州市 天河区 天河路385号",
         [Name = "陈七", Country = "CN", PostalCode = "", State = "广东省", City = "广州市",
          Address1 = "天河区天河路385号", Phone = "186 0000 1111"], unsure = [PostalCode]);
+    case!(cn_pinyin_province_first, "Contact Name: Wu Fang\nMobile: +86 13800138000\nAddress: Guangdong Province, Shenzhen City, Futian District, Shennan Road 6008\nZip: 518000\nCountry: China",
+        [Name = "Wu Fang", Country = "CN", PostalCode = "518000", State = "Guangdong Province", City = "Shenzhen City",
+         Address1 = "Futian District, Shennan Road 6008", Phone = "+86 13800138000"], unsure = []);
     case!(cn_pinyin_province, "Li Na, Room 1201, Building 5, 1 Keyuan Road, Nanshan District, Shenzhen, Guangdong 518057, China",
         [Name = "Li Na", Country = "CN", PostalCode = "518057", State = "Guangdong", City = "Shenzhen",
          Address1 = "1 Keyuan Road, Nanshan District", Address2 = "Room 1201, Building 5"], unsure = [Phone]);
@@ -1538,6 +1630,16 @@ mod tests {
     case!(gb_without_postcode_guesses_town, "Lucy Gray\n9 Elm Road\nLeeds\nUnited Kingdom",
         [Name = "Lucy Gray", Country = "GB", PostalCode = "", City = "Leeds", Address1 = "9 Elm Road"],
         unsure = [Phone, City, PostalCode]);
+
+    case!(surname_first, "Smith, John\n123 Main St\nSpringfield, IL 62704",
+        [Name = "Smith, John", Country = "US", PostalCode = "62704", State = "IL", City = "Springfield",
+         Address1 = "123 Main St", Address2 = ""], unsure = [Phone]);
+    case!(everything_on_one_line, "Jane Doe 415-555-0134 jane@example.com 500 Market St San Francisco CA 94105",
+        [Name = "Jane Doe", Country = "US", PostalCode = "94105", State = "CA", City = "San Francisco",
+         Address1 = "500 Market St", Phone = "415-555-0134", Email = "jane@example.com"], unsure = []);
+    case!(label_words_and_repeats, "Name: Jane Doe\nEmail: Jane Doe <jane@example.com>\nJane Doe\nTel 020 7946 0958\n9 Elm Road\nLeeds LS1 4AP\nOrder #123456789: paid",
+        [Name = "Jane Doe", Country = "GB", PostalCode = "LS1 4AP", City = "Leeds", Address1 = "9 Elm Road",
+         Address2 = "", Phone = "020 7946 0958", Email = "jane@example.com"], unsure = []);
 
     // ---- Garbage never panics
     case!(empty_input, "", [Name = "", Country = "", PostalCode = ""], unsure = [Name, Phone, Country, City, Address1]);

@@ -2,7 +2,6 @@
 //! No leptos, no sqlx, no regex here: this is the one place a rule lives.
 
 pub mod account;
-#[path = "address_parser_stub.rs"]
 pub mod address_parser;
 pub mod catalog;
 pub mod order;

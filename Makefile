@@ -1,0 +1,14 @@
+# The two commands a newcomer needs (see README.md).
+.PHONY: run test build e2e
+
+## Install what is missing, build, seed demo data and serve on http://127.0.0.1:3000 (SQLite).
+run:
+	bash scripts/run.sh
+
+## Install what tests need (Chromium, PostgreSQL, Playwright) and run every test.
+test:
+	bash scripts/test.sh
+
+## Browser tests only, against the current debug build.
+e2e:
+	cd end2end && npx playwright test

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Starts the debug server on a fresh SQLite database for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf target/e2e && mkdir -p target/e2e
+export DATABASE_URL="sqlite://target/e2e/e2e.db"
+export DROPDOCK_DATA_DIR=target/e2e/data
+export LEPTOS_SITE_ROOT=target/site
+export LEPTOS_SITE_ADDR=127.0.0.1:3100
+exec target/debug/server

@@ -1,0 +1,56 @@
+import { expect, Page, Request } from '@playwright/test';
+
+export const MERCHANT = 'merchant@demo.test';
+export const WAREHOUSE = 'warehouse@demo.test';
+export const PASSWORD = 'demo1234';
+
+/** Waits until the WASM has hydrated the page (frontend sets data-hydrated on <body>). */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
+}
+
+export async function login(page: Page, email: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(email === WAREHOUSE ? '**/floor' : '**/orders');
+  await hydrated(page);
+}
+
+/** Records every request to the server's API, to prove a step made none. */
+export function apiRequests(page: Page): Request[] {
+  const seen: Request[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/api/')) seen.push(r);
+  });
+  return seen;
+}
+
+/** A small but complete PDF (correct xref offsets), built here so the test owns its input. */
+export function minimalPdf(): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 288 432] /Contents 4 0 R /Resources << >> >>',
+  ];
+  const stream = 'BT /F1 12 Tf 20 400 Td (TEST LABEL) Tj ET';
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  offsets.push(body.length);
+  body += `4 0 obj\n<< /Length ${stream.length} >>\nstream\n${stream}\nendstream\nendobj\n`;
+  const xref = body.length;
+  body += `xref\n0 5\n0000000000 65535 f \n`;
+  for (const off of offsets) body += `${String(off).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `../target/e2e-screens/${name}.png`, fullPage: true });
+}
