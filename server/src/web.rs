@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::middleware::{from_fn_with_state, Next};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use app::components::UploadError;
+use app::error::AppError;
 use app::domain::{CurrentUser, Role, MAX_LABEL_BYTES, MSG_LABEL_TOO_LARGE};
 use app::ports::{session_token_from_headers, Services};
 use app::{shell, App};
@@ -47,6 +48,7 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         .with_state(leptos_options)
         .merge(labels)
         .route("/healthz", get(|| async { "ok" }))
+        .layer(from_fn(error_status_from_body))
         .layer(from_fn_with_state(state, page_guard))
 }
 
@@ -77,6 +79,23 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
         (Some(Role::Warehouse), _) if !floor => Redirect::to(Role::Warehouse.home_path()).into_response(),
         _ => next.run(req).await,
     }
+}
+
+/// Server function errors raised before our code runs (e.g. a malformed body) leave with 500;
+/// give every AppError the status of its kind instead, so bad input is a clear 4xx.
+async fn error_status_from_body(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "error body too large").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn upload_error(status: StatusCode, message: impl Into<String>) -> Response {

@@ -273,10 +273,17 @@ async fn self_pickup_labels_are_checked_and_owned(backend: Backend) {
     assert_eq!((status, body["error"].as_str()), (422, Some("The label must be a PDF file (.pdf)")));
     let (status, body) = upload(&c, "fake.pdf", b"%PDF-1.7 but nothing else".to_vec()).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("The file is not a valid PDF document")));
-    let mut huge = minimal_pdf();
-    huge.resize(11 * 1024 * 1024, b' ');
-    let (status, body) = upload(&c, "big.pdf", huge).await;
-    assert_eq!((status, body["error"].as_str()), (413, Some("The label must be 10 MB or smaller")));
+    let mut big = minimal_pdf();
+    big.resize(10 * 1024 * 1024 + 1000, b' ');
+    let (status, body) = upload(&c, "big.pdf", big).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("The label must be 10 MB or smaller")));
+    // Far over the limit: the server stops reading (413 or a cut connection), stores nothing
+    // and stays up.
+    let huge = reqwest::multipart::Part::bytes(vec![b'%'; 12 * 1024 * 1024]).file_name("huge.pdf");
+    let res = c.http.post(c.url("/api/labels")).multipart(reqwest::multipart::Form::new().part("file", huge)).send().await;
+    assert!(res.map(|r| r.status().as_u16() == 413).unwrap_or(true));
+    let labels: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM labels").fetch_one(&app.db.pool).await.expect("count"), 0);
+    assert_eq!(labels, 0);
     assert_eq!(upload(&app.anonymous(), "label.pdf", minimal_pdf()).await.0, 401);
 
     let (status, body) = upload(&c, "label.pdf", minimal_pdf()).await;

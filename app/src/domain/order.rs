@@ -44,6 +44,7 @@ pub struct OrderLineDraft {
 /// Everything the create/edit form holds. The same value is validated in the browser and on
 /// the server by [`crate::domain::validate_for_save`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OrderDraft {
     pub warehouse_id: Option<WarehouseId>,
     pub business_type_id: Option<BusinessTypeId>,
@@ -106,6 +107,7 @@ pub struct OrderSummary {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OrderListQuery {
     pub status: Option<OrderStatus>,
     /// Matches order no., platform order no., tracking no. (exact) or recipient name (prefix).

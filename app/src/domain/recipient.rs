@@ -14,6 +14,7 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Recipient {
     pub name: String,
     pub phone: String,
