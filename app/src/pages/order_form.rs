@@ -100,23 +100,29 @@ fn OrderForm(catalog: Catalog, initial: OrderDraft, id: Option<OrderId>) -> impl
     };
 
     view! {
-        <div class="form-grid">
-            <section class="card">
-                <h2>"Basic Information"</h2>
-                <BasicFields draft=draft catalog=catalog errors=errors/>
-            </section>
-            <section class="card">
-                <h2>"Recipient"</h2>
-                <RecipientFields draft=draft errors=errors/>
-            </section>
-            <section class="card">
-                <h2>"Products"</h2>
-                <SkuLines draft=draft catalog=catalog errors=errors/>
-            </section>
-            <section class="card">
-                <h2>"Shipping"</h2>
-                <ShippingFields draft=draft catalog=catalog errors=errors/>
-            </section>
+        // Two columns on desktop in the order of the product flow: where from and to whom on
+        // the left, what and how on the right; one column on narrow screens.
+        <div class="form-cols">
+            <div class="form-col">
+                <section class="card">
+                    <h2>"Basic Information"</h2>
+                    <BasicFields draft=draft catalog=catalog errors=errors/>
+                </section>
+                <section class="card">
+                    <h2>"Recipient"</h2>
+                    <RecipientFields draft=draft errors=errors/>
+                </section>
+            </div>
+            <div class="form-col">
+                <section class="card">
+                    <h2>"Products"</h2>
+                    <SkuLines draft=draft catalog=catalog errors=errors/>
+                </section>
+                <section class="card">
+                    <h2>"Shipping"</h2>
+                    <ShippingFields draft=draft catalog=catalog errors=errors/>
+                </section>
+            </div>
         </div>
         <div class="form-actions">
             {move || form_error.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
@@ -367,7 +373,7 @@ fn ShippingFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, er
         })
     };
     view! {
-        <div class="fields two">
+        <div class="fields">
             <div class="field">
                 <label for="channel">"Shipping Channel"<span class="req">"*"</span></label>
                 <select id="channel" on:change=move |ev| {

@@ -123,16 +123,16 @@ fn OrderTable(
             let id = o.id;
             view! {
                 <tr data-order=order_no(id)>
-                    <td><a href=format!("/orders/{id}") class="mono">{order_no(id)}</a></td>
-                    <td>{o.platform_order_no}</td>
-                    <td>{o.recipient_name}<span class="muted">" · "{o.recipient_country}</span></td>
-                    <td>{o.warehouse_code}</td>
-                    <td class="mono">{o.channel_code}</td>
-                    <td class="num">{o.total_units}</td>
-                    <td class="mono">{o.tracking_no}</td>
-                    <td><StatusBadge status=o.status/></td>
-                    <td class="muted nowrap">{time::format_utc_minutes(o.created_at_ms)}</td>
-                    <td class="actions">
+                    <td data-label="Order No."><a href=format!("/orders/{id}") class="mono">{order_no(id)}</a></td>
+                    <td data-label="Platform Order No.">{o.platform_order_no}</td>
+                    <td data-label="Recipient"><span>{o.recipient_name}<span class="muted">" · "{o.recipient_country}</span></span></td>
+                    <td data-label="Warehouse" class="hide-phone">{o.warehouse_code}</td>
+                    <td data-label="Channel" class="mono">{o.channel_code}</td>
+                    <td data-label="Units" class="num hide-phone">{o.total_units}</td>
+                    <td data-label="Tracking No." class="mono">{o.tracking_no}</td>
+                    <td data-label="Status"><StatusBadge status=o.status/></td>
+                    <td data-label="Created" class="muted nowrap hide-phone">{time::format_utc_minutes(o.created_at_ms)}</td>
+                    <td class="actions"><div class="row-actions">
                         <a class="btn btn-small" href=format!("/orders/{id}")>"View"</a>
                         {o.status.is_editable().then(|| view! {
                             <a class="btn btn-small" href=format!("/orders/{id}/edit")>"Edit"</a>
@@ -141,14 +141,14 @@ fn OrderTable(
                         {OrderAction::Intercept.allowed_from(o.status).then(|| view! {
                             <button class="btn btn-small btn-warn" on:click=move |_| on_action(id, false)>"Intercept"</button>
                         })}
-                    </td>
+                    </div></td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <div class="card table-wrap">
-            <table class="grid">
+            <table class="grid orders">
                 <thead><tr>
                     <th>"Order No."</th><th>"Platform Order No."</th><th>"Recipient"</th><th>"Warehouse"</th>
                     <th>"Channel"</th><th class="num">"Units"</th><th>"Tracking No."</th><th>"Status"</th>
