@@ -50,6 +50,23 @@ test('save rules run in the browser, a valid order is saved as Draft', async ({ 
   await screenshot(page, 'order-list-desktop');
 });
 
+test('a Draft can be edited; the list shows the change', async ({ page }) => {
+  await login(page, MERCHANT);
+  const row = page.locator('tr', { hasText: '#E2E-1' });
+  await row.getByRole('link', { name: 'Edit' }).click();
+  await hydrated(page);
+  await expect(page.getByLabel('Recipient Name')).toHaveValue('Jane Doe');
+  await expect(page.getByLabel('Signature Service')).toHaveValue('adult');
+  await page.getByLabel('Quantity of MUG-CER-11').fill('0');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Quantity must be at least 1')).toBeVisible();
+  await page.getByLabel('Quantity of MUG-CER-11').fill('3');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/orders\?updated=\d+/);
+  await expect(page.getByText('Saved successfully')).toBeVisible();
+  await expect(page.locator('tr', { hasText: '#E2E-1' }).locator('td[data-label="Units"]')).toHaveText('3');
+});
+
 test('submit, intercept, and intercept refused once the warehouse has waved', async ({ page, browser }) => {
   await login(page, MERCHANT);
   await page.getByRole('searchbox', { name: 'Search orders' }).fill('#E2E-1');

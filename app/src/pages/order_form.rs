@@ -91,7 +91,11 @@ fn OrderForm(catalog: Catalog, initial: OrderDraft, id: Option<OrderId>) -> impl
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match save_order(id, d).await {
-                Ok(saved) => navigate(&format!("/orders?saved={saved}"), Default::default()),
+                // The list confirms: "saved" for a new order, "updated" for an edit.
+                Ok(saved) => {
+                    let key = if id.is_some() { "updated" } else { "saved" };
+                    navigate(&format!("/orders?{key}={saved}"), Default::default())
+                }
                 Err(crate::error::AppError::Validation(v)) => server_errors.set(v),
                 Err(e) => form_error.set(Some(error_text(&e))),
             }

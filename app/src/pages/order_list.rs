@@ -47,6 +47,7 @@ pub fn OrderListPage() -> impl IntoView {
         })
     });
     let saved = Memo::new(move |_| params.with(|p| p.get("saved").and_then(|v| v.parse::<OrderId>().ok())));
+    let updated = Memo::new(move |_| params.with(|p| p.get("updated").and_then(|v| v.parse::<OrderId>().ok())));
     let refresh = RwSignal::new(0u32);
     let page = Resource::new(move || (query.get(), refresh.get()), |(q, _)| list_orders(q));
     let action_error = RwSignal::new(None::<String>);
@@ -84,6 +85,9 @@ pub fn OrderListPage() -> impl IntoView {
             </div>
             {move || saved.get().map(|id| view! {
                 <Notice kind="success">{MSG_ADDED}" — "<a href=format!("/orders/{id}")>{order_no(id)}</a>" saved as Draft."</Notice>
+            })}
+            {move || updated.get().map(|id| view! {
+                <Notice kind="success">"Saved successfully — "<a href=format!("/orders/{id}")>{order_no(id)}</a>" updated."</Notice>
             })}
             {move || action_error.get().map(|e| view! { <Notice kind="error">{e}</Notice> })}
             <nav class="tabs" aria-label="Order status">{tabs}</nav>

@@ -4,13 +4,12 @@ use async_trait::async_trait;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use app::domain::*;
 use app::error::AppError;
 use app::ports::{AccountStore, AppResult};
 
-use super::db_error;
+use super::{db_error, RowExt};
 use crate::db::Db;
 
 const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
@@ -36,14 +35,14 @@ fn token_hash(token: &str) -> String {
 }
 
 fn user_from_row(r: &AnyRow) -> AppResult<CurrentUser> {
-    let role: String = r.try_get("role").map_err(db_error)?;
+    let role: String = r.col("role")?;
     Ok(CurrentUser {
-        id: r.try_get("id").map_err(db_error)?,
-        email: r.try_get("email").map_err(db_error)?,
-        display_name: r.try_get("display_name").map_err(db_error)?,
+        id: r.col("id")?,
+        email: r.col("email")?,
+        display_name: r.col("display_name")?,
         role: Role::from_code(&role).ok_or(AppError::Internal)?,
-        merchant_id: r.try_get("merchant_id").map_err(db_error)?,
-        warehouse_id: r.try_get("warehouse_id").map_err(db_error)?,
+        merchant_id: r.col("merchant_id")?,
+        warehouse_id: r.col("warehouse_id")?,
     })
 }
 
@@ -58,7 +57,7 @@ impl AccountStore for SqlAccountStore {
             .await
             .map_err(db_error)?;
         let Some(row) = row else { return Ok(None) };
-        let stored: String = row.try_get("password_hash").map_err(db_error)?;
+        let stored: String = row.col("password_hash")?;
         let password = password.to_string();
         // argon2 is deliberately slow: keep it off the async workers.
         let ok = tokio::task::spawn_blocking(move || {

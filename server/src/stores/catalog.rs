@@ -1,12 +1,11 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use app::domain::*;
 use app::error::AppError;
 use app::ports::{AppResult, CatalogStore};
 
-use super::db_error;
+use super::{db_error, RowExt};
 use crate::db::Db;
 
 pub struct SqlCatalogStore {
@@ -20,14 +19,14 @@ impl SqlCatalogStore {
 }
 
 pub(crate) fn channel_from_row(r: &AnyRow) -> AppResult<Channel> {
-    let options: String = r.try_get("signature_options").map_err(db_error)?;
+    let options: String = r.col("signature_options")?;
     Ok(Channel {
-        id: r.try_get("id").map_err(db_error)?,
-        warehouse_id: r.try_get("warehouse_id").map_err(db_error)?,
-        business_type_id: r.try_get("business_type_id").map_err(db_error)?,
-        code: r.try_get("code").map_err(db_error)?,
-        carrier: r.try_get("carrier").map_err(db_error)?,
-        service_type: r.try_get("service_type").map_err(db_error)?,
+        id: r.col("id")?,
+        warehouse_id: r.col("warehouse_id")?,
+        business_type_id: r.col("business_type_id")?,
+        code: r.col("code")?,
+        carrier: r.col("carrier")?,
+        service_type: r.col("service_type")?,
         signature_options: SignatureOption::list_from_codes(&options),
     })
 }
@@ -48,10 +47,10 @@ impl CatalogStore for SqlCatalogStore {
         .iter()
         .map(|r| {
             Ok(Warehouse {
-                id: r.try_get("id").map_err(db_error)?,
-                code: r.try_get("code").map_err(db_error)?,
-                name: r.try_get("name").map_err(db_error)?,
-                country: r.try_get("country").map_err(db_error)?,
+                id: r.col("id")?,
+                code: r.col("code")?,
+                name: r.col("name")?,
+                country: r.col("country")?,
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
@@ -62,11 +61,11 @@ impl CatalogStore for SqlCatalogStore {
             .map_err(db_error)?
             .iter()
             .map(|r| {
-                let kind: String = r.try_get("kind").map_err(db_error)?;
+                let kind: String = r.col("kind")?;
                 Ok(BusinessType {
-                    id: r.try_get("id").map_err(db_error)?,
-                    code: r.try_get("code").map_err(db_error)?,
-                    name: r.try_get("name").map_err(db_error)?,
+                    id: r.col("id")?,
+                    code: r.col("code")?,
+                    name: r.col("name")?,
                     kind: if kind == "B2B" { BusinessKind::B2B } else { BusinessKind::B2C },
                 })
             })
@@ -96,12 +95,12 @@ impl CatalogStore for SqlCatalogStore {
         .iter()
         .map(|r| {
             Ok(Sku {
-                id: r.try_get("id").map_err(db_error)?,
-                warehouse_id: r.try_get("warehouse_id").map_err(db_error)?,
-                code: r.try_get("code").map_err(db_error)?,
-                name: r.try_get("name").map_err(db_error)?,
-                barcode: r.try_get("barcode").map_err(db_error)?,
-                weight_grams: r.try_get("weight_grams").map_err(db_error)?,
+                id: r.col("id")?,
+                warehouse_id: r.col("warehouse_id")?,
+                code: r.col("code")?,
+                name: r.col("name")?,
+                barcode: r.col("barcode")?,
+                weight_grams: r.col("weight_grams")?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

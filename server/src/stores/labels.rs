@@ -4,13 +4,12 @@
 use std::path::PathBuf;
 
 use async_trait::async_trait;
-use sqlx::Row;
 
 use app::domain::*;
 use app::error::AppError;
 use app::ports::{AppResult, LabelStore};
 
-use super::db_error;
+use super::{db_error, RowExt};
 use crate::db::Db;
 
 pub const MSG_NOT_A_PDF: &str = "The file is not a valid PDF document";
@@ -74,12 +73,12 @@ impl SqlLabelStore {
             .await
             .map_err(db_error)?;
         let Some(row) = row else { return Ok(None) };
-        let key: String = row.try_get("storage_key").map_err(db_error)?;
+        let key: String = row.col("storage_key")?;
         let bytes = tokio::fs::read(self.dir.join(key)).await.map_err(|e| io_error(&e))?;
         let label = LabelRef {
             id: id.to_string(),
-            file_name: row.try_get("file_name").map_err(db_error)?,
-            size_bytes: row.try_get("size_bytes").map_err(db_error)?,
+            file_name: row.col("file_name")?,
+            size_bytes: row.col("size_bytes")?,
         };
         Ok(Some((label, bytes)))
     }
@@ -102,8 +101,8 @@ impl LabelStore for SqlLabelStore {
         row.map(|r| {
             Ok(LabelRef {
                 id: id.to_string(),
-                file_name: r.try_get("file_name").map_err(db_error)?,
-                size_bytes: r.try_get("size_bytes").map_err(db_error)?,
+                file_name: r.col("file_name")?,
+                size_bytes: r.col("size_bytes")?,
             })
         })
         .transpose()

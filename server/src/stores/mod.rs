@@ -4,7 +4,7 @@
 mod accounts;
 mod catalog;
 mod labels;
-mod orders;
+pub mod orders;
 
 pub use accounts::{hash_password, SqlAccountStore};
 pub use catalog::SqlCatalogStore;
@@ -17,4 +17,20 @@ use app::error::AppError;
 pub(crate) fn db_error(e: sqlx::Error) -> AppError {
     tracing::error!(error = %e, "database error");
     AppError::Internal
+}
+
+/// `row.col("name")?`: read a column, logging a decode failure as an internal error.
+pub(crate) trait RowExt {
+    fn col<'r, T>(&'r self, name: &str) -> Result<T, AppError>
+    where
+        T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>;
+}
+
+impl RowExt for sqlx::any::AnyRow {
+    fn col<'r, T>(&'r self, name: &str) -> Result<T, AppError>
+    where
+        T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        sqlx::Row::try_get(self, name).map_err(db_error)
+    }
 }

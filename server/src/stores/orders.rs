@@ -6,7 +6,7 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::{Actor, AppResult, OrderScope, OrderStore};
 
-use super::db_error;
+use super::{db_error, RowExt};
 use crate::db::Db;
 
 pub struct SqlOrderStore {
@@ -142,7 +142,7 @@ async fn refusal(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderActio
 }
 
 fn status_of(row: &AnyRow, col: &str) -> AppResult<OrderStatus> {
-    let code: String = row.try_get(col).map_err(db_error)?;
+    let code: String = row.col(col)?;
     OrderStatus::from_code(&code).ok_or_else(|| {
         tracing::error!(code, "unknown order status in database");
         AppError::Internal
@@ -157,17 +157,17 @@ const SUMMARY_SELECT: &str = "SELECT o.id, o.platform_order_no, o.status, o.reci
 
 fn summary_from_row(row: &AnyRow) -> AppResult<OrderSummary> {
     Ok(OrderSummary {
-        id: row.try_get("id").map_err(db_error)?,
-        platform_order_no: row.try_get("platform_order_no").map_err(db_error)?,
+        id: row.col("id")?,
+        platform_order_no: row.col("platform_order_no")?,
         status: status_of(row, "status")?,
-        recipient_name: row.try_get("recipient_name").map_err(db_error)?,
-        recipient_country: row.try_get("recipient_country").map_err(db_error)?,
-        warehouse_code: row.try_get("warehouse_code").map_err(db_error)?,
-        channel_code: row.try_get("channel_code").map_err(db_error)?,
-        tracking_no: row.try_get("tracking_no").map_err(db_error)?,
-        total_units: row.try_get("total_units").map_err(db_error)?,
-        created_at_ms: row.try_get("created_at").map_err(db_error)?,
-        updated_at_ms: row.try_get("updated_at").map_err(db_error)?,
+        recipient_name: row.col("recipient_name")?,
+        recipient_country: row.col("recipient_country")?,
+        warehouse_code: row.col("warehouse_code")?,
+        channel_code: row.col("channel_code")?,
+        tracking_no: row.col("tracking_no")?,
+        total_units: row.col("total_units")?,
+        created_at_ms: row.col("created_at")?,
+        updated_at_ms: row.col("updated_at")?,
     })
 }
 
@@ -265,14 +265,14 @@ impl OrderStore for SqlOrderStore {
         .await
         .map_err(db_error)?;
         let Some(row) = row else { return Ok(None) };
-        let get_s = |c: &str| row.try_get::<String, _>(c).map_err(db_error);
-        let get_i = |c: &str| row.try_get::<i64, _>(c).map_err(db_error);
-        let label_id: Option<String> = row.try_get("label_id").map_err(db_error)?;
+        let get_s = |c: &str| row.col::<String>(c);
+        let get_i = |c: &str| row.col::<i64>(c);
+        let label_id: Option<String> = row.col("label_id")?;
         let label = match label_id {
             Some(id) => Some(LabelRef { id, file_name: get_s("label_file_name")?, size_bytes: get_i("label_size")? }),
             None => None,
         };
-        let signature: Option<String> = row.try_get("signature_option").map_err(db_error)?;
+        let signature: Option<String> = row.col("signature_option")?;
 
         let channel_id = get_i("channel_id")?;
         let channel = sqlx::query("SELECT * FROM channels WHERE id = $1")
@@ -294,10 +294,10 @@ impl OrderStore for SqlOrderStore {
         let mut lines = Vec::with_capacity(line_rows.len());
         for r in &line_rows {
             lines.push(OrderLineView {
-                sku_id: r.try_get("sku_id").map_err(db_error)?,
-                quantity: r.try_get("quantity").map_err(db_error)?,
-                sku_code: r.try_get("code").map_err(db_error)?,
-                sku_name: r.try_get("name").map_err(db_error)?,
+                sku_id: r.col("sku_id")?,
+                quantity: r.col("quantity")?,
+                sku_code: r.col("code")?,
+                sku_name: r.col("name")?,
             });
         }
 
@@ -308,11 +308,11 @@ impl OrderStore for SqlOrderStore {
             .map_err(db_error)?;
         let mut events = Vec::with_capacity(event_rows.len());
         for r in &event_rows {
-            let action: String = r.try_get("action").map_err(db_error)?;
-            let from: Option<String> = r.try_get("from_status").map_err(db_error)?;
+            let action: String = r.col("action")?;
+            let from: Option<String> = r.col("from_status")?;
             events.push(OrderEvent {
-                at_ms: r.try_get("at").map_err(db_error)?,
-                actor: r.try_get("actor_name").map_err(db_error)?,
+                at_ms: r.col("at")?,
+                actor: r.col("actor_name")?,
                 action: OrderAction::from_code(&action).ok_or(AppError::Internal)?,
                 from_status: from.as_deref().and_then(OrderStatus::from_code),
                 to_status: status_of(r, "to_status")?,
@@ -355,50 +355,12 @@ impl OrderStore for SqlOrderStore {
     }
 
     async fn list(&self, scope: OrderScope, query: &OrderListQuery) -> AppResult<OrderPage> {
-        let (col, val) = scope_filter(scope);
         let limit = query.page_size() as i64;
-        let mut sql = format!("{SUMMARY_SELECT} WHERE o.{col} = $1");
-        let mut args: Vec<SqlArg> = vec![SqlArg::Int(val)];
-        let mut push = |sql: &mut String, fragment: &str, arg: SqlArg| {
-            args.push(arg);
-            sql.push_str(&fragment.replace('?', &format!("${}", args.len())));
-        };
-        if let Some(status) = query.status {
-            push(&mut sql, " AND o.status = ?", SqlArg::Text(status.code().into()));
-        }
-        let search = query.search.trim();
-        if !search.is_empty() {
-            if let Some(id) = parse_order_no(search) {
-                push(&mut sql, " AND o.id = ?", SqlArg::Int(id));
-            } else {
-                // Exact platform / tracking number, or recipient name prefix (range scan on
-                // the lower-cased column: index-friendly on both backends).
-                let lc = search.to_lowercase();
-                push(&mut sql, " AND (o.platform_order_no = ?", SqlArg::Text(search.into()));
-                push(&mut sql, " OR o.tracking_no = ?", SqlArg::Text(search.into()));
-                push(&mut sql, " OR (o.recipient_name_lc >= ?", SqlArg::Text(lc.clone()));
-                push(&mut sql, " AND o.recipient_name_lc < ?))", SqlArg::Text(format!("{lc}\u{10FFFF}")));
-            }
-        }
-        let backwards = query.before.is_some();
-        if let Some(before) = query.before {
-            push(&mut sql, " AND o.id > ?", SqlArg::Int(before));
-        } else if let Some(after) = query.after {
-            push(&mut sql, " AND o.id < ?", SqlArg::Int(after));
-        }
-        let order = if backwards { "ASC" } else { "DESC" };
-        push(&mut sql, &format!(" ORDER BY o.id {order} LIMIT ?"), SqlArg::Int(limit + 1));
-
-        let mut q = sqlx::query(&sql);
-        for a in &args {
-            q = match a {
-                SqlArg::Int(i) => q.bind(*i),
-                SqlArg::Text(t) => q.bind(t.as_str()),
-            };
-        }
-        let rows = q.fetch_all(&self.db.pool).await.map_err(db_error)?;
+        let (sql, args) = list_query(scope, query);
+        let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&self.db.pool).await.map_err(db_error)?;
         let more = rows.len() as i64 > limit;
         let mut summaries = rows.iter().take(limit as usize).map(summary_from_row).collect::<AppResult<Vec<_>>>()?;
+        let backwards = query.before.is_some();
         if backwards {
             summaries.reverse();
         }
@@ -413,7 +375,57 @@ impl OrderStore for SqlOrderStore {
     }
 }
 
-enum SqlArg {
+/// The list statement and its arguments (public so the benchmark can EXPLAIN exactly it).
+/// Fetches one row more than the page to know whether another page follows.
+pub fn list_query(scope: OrderScope, query: &OrderListQuery) -> (String, Vec<SqlArg>) {
+    let (col, val) = scope_filter(scope);
+    let mut sql = format!("{SUMMARY_SELECT} WHERE o.{col} = $1");
+    let mut args: Vec<SqlArg> = vec![SqlArg::Int(val)];
+    let mut push = |sql: &mut String, fragment: &str, arg: SqlArg| {
+        args.push(arg);
+        sql.push_str(&fragment.replace('?', &format!("${}", args.len())));
+    };
+    if let Some(status) = query.status {
+        push(&mut sql, " AND o.status = ?", SqlArg::Text(status.code().into()));
+    }
+    let search = query.search.trim();
+    if !search.is_empty() {
+        if let Some(id) = parse_order_no(search) {
+            push(&mut sql, " AND o.id = ?", SqlArg::Int(id));
+        } else {
+            // Exact platform / tracking number, or recipient name prefix (range scan on the
+            // lower-cased column: index-friendly on both backends).
+            let lc = search.to_lowercase();
+            push(&mut sql, " AND (o.platform_order_no = ?", SqlArg::Text(search.into()));
+            push(&mut sql, " OR o.tracking_no = ?", SqlArg::Text(search.into()));
+            push(&mut sql, " OR (o.recipient_name_lc >= ?", SqlArg::Text(lc.clone()));
+            push(&mut sql, " AND o.recipient_name_lc < ?))", SqlArg::Text(format!("{lc}\u{10FFFF}")));
+        }
+    }
+    if let Some(before) = query.before {
+        push(&mut sql, " AND o.id > ?", SqlArg::Int(before));
+    } else if let Some(after) = query.after {
+        push(&mut sql, " AND o.id < ?", SqlArg::Int(after));
+    }
+    let order = if query.before.is_some() { "ASC" } else { "DESC" };
+    push(&mut sql, &format!(" ORDER BY o.id {order} LIMIT ?"), SqlArg::Int(query.page_size() as i64 + 1));
+    (sql, args)
+}
+
+pub fn bind_args<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    args: &'q [SqlArg],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for a in args {
+        q = match a {
+            SqlArg::Int(i) => q.bind(*i),
+            SqlArg::Text(t) => q.bind(t.as_str()),
+        };
+    }
+    q
+}
+
+pub enum SqlArg {
     Int(i64),
     Text(String),
 }
