@@ -1,6 +1,9 @@
 //! Dropdock's shared crate: domain rules, server functions and pages. Compiled for the
 //! server (feature `ssr`) and to WASM for the browser (feature `hydrate`).
 
+// Leptos view types nest deeply in release builds (no `erase_components` there).
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod domain;

@@ -199,6 +199,7 @@ fn BasicFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, error
             </div>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -268,6 +269,7 @@ fn RecipientFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors>
             {input(RecipientField::PostalCode)}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -351,6 +353,7 @@ fn SkuLines(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, errors: 
         </Show>
         <FieldError errors=errors field=FIELD_LINES/>
     }
+    .into_any()
 }
 
 #[component]
@@ -424,6 +427,7 @@ fn ShippingFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, er
             }.into_any()
         })}
     }
+    .into_any()
 }
 
 #[component]
@@ -479,4 +483,5 @@ fn SelfPickupFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors
             </div>
         </div>
     }
+    .into_any()
 }
