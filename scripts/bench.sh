@@ -13,7 +13,8 @@ cargo leptos build --release
 
 log "Order list at ${BENCH_ROWS:-1000000} rows and create throughput (SQLite, PostgreSQL)"
 export DROPDOCK_BENCH_PG_URL="${DROPDOCK_BENCH_PG_URL:-postgres://dropdock:dropdock@127.0.0.1:5432/postgres}"
-(cd server && cargo bench --bench orders)
+# Same flags as the cargo-leptos release build (always-erase-components) so nothing is rebuilt.
+(cd server && RUSTFLAGS="--cfg erase_components" cargo bench --bench orders)
 
 log "Cold page loads (release server on SQLite, phone viewport, 4x CPU throttling)"
 rm -rf target/bench/site-db && mkdir -p target/bench/site-db

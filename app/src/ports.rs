@@ -91,3 +91,15 @@ pub fn session_token_from_headers(headers: &http::HeaderMap) -> Option<String> {
         .find(|(name, _)| *name == SESSION_COOKIE)
         .map(|(_, value)| value.to_string())
 }
+
+/// A carrier API (rates, labels, voids, tracking). Implemented by the HTTP client in
+/// `server::carrier`, which the sandbox carrier answers in demo and tests.
+#[async_trait]
+pub trait Carrier: Send + Sync {
+    async fn quote(&self, shipment: &ShipmentRequest) -> Result<Vec<RateQuote>, CarrierError>;
+    /// Buys the label for `shipment` at its carrier + service. Idempotent per
+    /// `shipment.reference`: asking twice returns the same label, never a second one.
+    async fn buy_label(&self, shipment: &ShipmentRequest, format: LabelFormat) -> Result<PurchasedLabel, CarrierError>;
+    async fn void_label(&self, carrier_label_id: &str) -> Result<(), CarrierError>;
+    async fn track(&self, tracking_no: &str) -> Result<Vec<TrackingEvent>, CarrierError>;
+}
