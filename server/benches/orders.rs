@@ -174,6 +174,8 @@ async fn generate(db: &Db, rows: i64) -> Res<()> {
     let cols = "merchant_id, warehouse_id, business_type_id, channel_id, status, platform_order_no, tracking_no, recipient_name, recipient_name_lc, recipient_phone, recipient_email, recipient_country, recipient_state, recipient_city, recipient_address1, recipient_address2, recipient_postal_code, total_units, created_at, updated_at";
     let ncols = 20;
     let mut done = 0i64;
+    // Many batches per transaction: one commit per 10,000 rows keeps generation quick.
+    let mut tx = db.begin_write().await?;
     while done < rows {
         let n = batch.min(rows - done) as usize;
         let placeholders: Vec<String> = (0..n)
@@ -218,9 +220,14 @@ async fn generate(db: &Db, rows: i64) -> Res<()> {
                 .bind(created)
                 .bind(created);
         }
-        q.execute(&db.pool).await?;
+        q.execute(&mut *tx).await?;
         done += n as i64;
+        if done % 10_000 == 0 {
+            tx.commit().await?;
+            tx = db.begin_write().await?;
+        }
     }
+    tx.commit().await?;
     Ok(())
 }
 
