@@ -1,8 +1,10 @@
 //! Dropdock server: configuration, storage, HTTP surface. `main.rs` is a thin wrapper so the
 //! integration tests can start the very same app in-process.
 
+pub mod carrier;
 pub mod db;
 pub mod seed;
+pub mod sandbox;
 pub mod stores;
 pub mod web;
 
