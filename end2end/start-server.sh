@@ -7,4 +7,6 @@ export DATABASE_URL="sqlite://target/e2e/e2e.db"
 export DROPDOCK_DATA_DIR=target/e2e/data
 export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_ADDR=127.0.0.1:3100
+# Slow carrier: the browser tests can see "Label: pending" before the label arrives.
+export DROPDOCK_SANDBOX_LATENCY_MS=1200
 exec target/debug/server

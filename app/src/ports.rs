@@ -36,10 +36,20 @@ pub trait OrderStore: Send + Sync {
     async fn create(&self, merchant: MerchantId, actor: &Actor, draft: &OrderDraft, now_ms: i64) -> AppResult<OrderId>;
     /// Replaces a Draft order's contents; refused (Conflict) once the order left Draft.
     async fn update_draft(&self, merchant: MerchantId, actor: &Actor, id: OrderId, draft: &OrderDraft, now_ms: i64) -> AppResult<()>;
+    /// Draft → Submitted; when the channel buys its label from the carrier, the label job is
+    /// queued in the same transaction.
+    async fn submit(&self, merchant: MerchantId, id: OrderId, actor: &Actor, needs_carrier_label: bool, now_ms: i64) -> AppResult<OrderStatus>;
+    /// Submitted → Draft; cancels a queued label job. Returns the carrier's id of a label that
+    /// was already bought, which the caller voids at the carrier.
+    async fn intercept(&self, merchant: MerchantId, id: OrderId, actor: &Actor, now_ms: i64) -> AppResult<Option<String>>;
+    /// Queues the label purchase again after a failure (Submitted orders only).
+    async fn retry_label(&self, merchant: MerchantId, id: OrderId, now_ms: i64) -> AppResult<()>;
     /// Conditional status change (`WHERE status = expected`) plus its event, atomically.
     async fn transition(&self, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus>;
     async fn get(&self, scope: OrderScope, id: OrderId) -> AppResult<Option<OrderDetail>>;
     async fn list(&self, scope: OrderScope, query: &OrderListQuery) -> AppResult<OrderPage>;
+    /// (id, updated_at) of the merchant's orders changed after `since_ms`, for live updates.
+    async fn changed_since(&self, merchant: MerchantId, since_ms: i64) -> AppResult<Vec<(OrderId, i64)>>;
 }
 
 #[async_trait]
@@ -75,6 +85,7 @@ pub struct Services {
     pub catalog: Arc<dyn CatalogStore>,
     pub accounts: Arc<dyn AccountStore>,
     pub labels: Arc<dyn LabelStore>,
+    pub carrier: Arc<dyn Carrier>,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -79,14 +79,8 @@ impl Http {
 async fn run_backend(url: String, name: &str, rows: i64) -> Res<Value> {
     println!("\n## {name}: generating {rows} orders");
     let data_dir = std::env::temp_dir().join(format!("dropdock-bench-{}", std::process::id()));
-    let config = server::Config {
-        database_url: url,
-        data_dir,
-        seed_demo: true,
-        addr: "127.0.0.1:0".parse()?,
-        site_root: "../target/site".into(),
-    };
-    let (router, db) = server::build(&config).await?;
+    let config = server::Config { label_workers: 0, ..server::Config::local(url, data_dir) };
+    let server::App { router, db, .. } = server::build(&config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {

@@ -3,6 +3,7 @@
 
 pub mod carrier;
 pub mod db;
+pub mod label_worker;
 pub mod seed;
 pub mod sandbox;
 pub mod stores;
@@ -27,6 +28,15 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Where cargo-leptos put the compiled site (WASM, JS, CSS, assets).
     pub site_root: String,
+    /// Carrier API base URL; None starts the sandbox carrier on a loopback port (demo, tests).
+    pub carrier_url: Option<String>,
+    pub carrier_api_key: String,
+    /// Delay the sandbox carrier adds to every call (demo realism, browser tests of "pending").
+    pub sandbox_latency_ms: u64,
+    /// Label workers in this process (0: another process does the work).
+    pub label_workers: usize,
+    /// How often an idle label worker looks for due jobs.
+    pub label_poll: std::time::Duration,
 }
 
 impl Config {
@@ -40,7 +50,28 @@ impl Config {
             seed_demo: var("DROPDOCK_SEED_DEMO", "1") != "0",
             addr: addr.parse().map_err(|e| anyhow::anyhow!("LEPTOS_SITE_ADDR {addr:?} is not host:port: {e}"))?,
             site_root: var("LEPTOS_SITE_ROOT", "target/site"),
+            carrier_url: std::env::var("DROPDOCK_CARRIER_URL").ok().filter(|u| !u.is_empty()),
+            carrier_api_key: var("DROPDOCK_CARRIER_API_KEY", "sandbox"),
+            sandbox_latency_ms: var("DROPDOCK_SANDBOX_LATENCY_MS", "0").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_SANDBOX_LATENCY_MS: {e}"))?,
+            label_workers: var("DROPDOCK_LABEL_WORKERS", "1").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_LABEL_WORKERS: {e}"))?,
+            label_poll: std::time::Duration::from_millis(500),
         })
+    }
+
+    /// Defaults for an in-process app (tests, benchmarks): sandbox carrier, one fast worker.
+    pub fn local(database_url: String, data_dir: PathBuf) -> Config {
+        Config {
+            database_url,
+            site_root: data_dir.join("site").display().to_string(),
+            data_dir,
+            seed_demo: true,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            carrier_url: None,
+            carrier_api_key: "sandbox".into(),
+            sandbox_latency_ms: 0,
+            label_workers: 1,
+            label_poll: std::time::Duration::from_millis(100),
+        }
     }
 
     pub fn leptos_options(&self) -> LeptosOptions {
@@ -62,21 +93,48 @@ impl Clock for SystemClock {
     }
 }
 
-/// Connects, migrates, seeds (if asked) and wires the ports together.
-pub async fn build(config: &Config) -> anyhow::Result<(axum::Router, Db)> {
+/// A running app: its HTTP router plus what tests and tools may want to reach.
+pub struct App {
+    pub router: axum::Router,
+    pub db: Db,
+    /// Set when the app started its own sandbox carrier.
+    pub sandbox: Option<sandbox::carrier::SandboxHandle>,
+}
+
+/// Connects, migrates, seeds (if asked), starts the carrier sandbox and label workers, and
+/// wires the ports together.
+pub async fn build(config: &Config) -> anyhow::Result<App> {
     let db = Db::connect(&config.database_url).await?;
     let clock = Arc::new(SystemClock);
     if config.seed_demo && seed::seed_demo(&db, clock.now_ms()).await? {
         tracing::info!("seeded demo data (users: {}, {}; password {})", seed::MERCHANT_EMAIL, seed::WAREHOUSE_EMAIL, seed::DEMO_PASSWORD);
     }
-    let labels = Arc::new(SqlLabelStore::new(db.clone(), config.data_dir.join("labels")));
+    let (carrier_url, sandbox) = match &config.carrier_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let sandbox_config = sandbox::carrier::SandboxConfig { latency_ms: config.sandbox_latency_ms, ..Default::default() };
+            let (addr, handle) =
+                sandbox::carrier::start_sandbox_carrier_with(SocketAddr::from(([127, 0, 0, 1], 0)), sandbox_config).await?;
+            tracing::info!("sandbox carrier on http://{addr}");
+            (format!("http://{addr}"), Some(handle))
+        }
+    };
+    let carrier: Arc<dyn app::ports::Carrier> =
+        Arc::new(carrier::HttpCarrier::new(carrier::HttpCarrierConfig::new(carrier_url, config.carrier_api_key.clone()))?);
+    let label_dir = config.data_dir.join("labels");
+    for _ in 0..config.label_workers {
+        label_worker::LabelWorker { db: db.clone(), carrier: carrier.clone(), clock: clock.clone(), dir: label_dir.clone() }
+            .spawn(config.label_poll);
+    }
+    let labels = Arc::new(SqlLabelStore::new(db.clone(), label_dir));
     let services = Services {
         orders: Arc::new(SqlOrderStore::new(db.clone())),
         catalog: Arc::new(SqlCatalogStore::new(db.clone())),
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
         labels: labels.clone(),
+        carrier,
         clock,
     };
     let router = web::router(config.leptos_options(), AppState { services, labels });
-    Ok((router, db))
+    Ok(App { router, db, sandbox })
 }

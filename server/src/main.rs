@@ -6,10 +6,10 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .init();
     let config = server::Config::from_env()?;
-    let (router, _db) = server::build(&config).await?;
+    let app = server::build(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Dropdock listening on http://{}", config.addr);
-    axum::serve(listener, router.into_make_service())
+    axum::serve(listener, app.router.into_make_service())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

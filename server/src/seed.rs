@@ -53,6 +53,16 @@ pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
     let wh = "INSERT INTO warehouses (code, name, country) VALUES ($1, $2, $3) RETURNING id";
     let lax = insert_id(db, wh, &[&"LAX1", &"Los Angeles, CA", &"US"]).await?;
     let nj = insert_id(db, wh, &[&"NJ1", &"Edison, NJ", &"US"]).await?;
+    for (id, address1, city, state, zip) in [(lax, "2000 E Carson St", "Carson", "CA", "90810"), (nj, "300 Raritan Center Pkwy", "Edison", "NJ", "08837")] {
+        sqlx::query("UPDATE warehouses SET address1 = $2, city = $3, state = $4, postal_code = $5 WHERE id = $1")
+            .bind(id)
+            .bind(address1)
+            .bind(city)
+            .bind(state)
+            .bind(zip)
+            .execute(&db.pool)
+            .await?;
+    }
     for (m, w) in [(acme, lax), (acme, nj), (globex, lax)] {
         sqlx::query("INSERT INTO merchant_warehouses (merchant_id, warehouse_id) VALUES ($1, $2)").bind(m).bind(w).execute(&db.pool).await?;
     }
@@ -153,9 +163,8 @@ pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
         };
         let at = now_ms - (4 - i as i64) * 3_600_000;
         let id = orders.create(acme, &merchant_actor, &draft, at).await?;
-        let scope = OrderScope::Merchant(acme);
         if i >= 1 {
-            orders.transition(scope, id, OrderAction::Submit, &merchant_actor, at + 60_000).await?;
+            orders.submit(acme, id, &merchant_actor, true, at + 60_000).await?;
         }
         if i >= 3 {
             orders.transition(OrderScope::Warehouse(lax), id, OrderAction::Wave, &warehouse_actor, at + 120_000).await?;

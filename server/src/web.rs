@@ -20,7 +20,7 @@ use app::domain::{CurrentUser, Role, MAX_LABEL_BYTES, MSG_LABEL_TOO_LARGE};
 use app::ports::{session_token_from_headers, Services};
 use app::{shell, App};
 
-use crate::stores::{LabelUploadError, SqlLabelStore};
+use crate::stores::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -36,6 +36,8 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
     let labels = Router::new()
         .route("/api/labels", post(upload_label))
         .route("/api/labels/{id}", get(download_label))
+        .route("/api/orders/{id}/label/{format}", get(download_carrier_label))
+        .route("/api/orders/events", get(order_events))
         // Room for a 10 MB file plus the multipart framing; anything larger is cut off early.
         .layer(DefaultBodyLimit::max(MAX_LABEL_BYTES as usize + 64 * 1024))
         .with_state(state.clone());
@@ -150,17 +152,80 @@ async fn download_label(State(state): State<AppState>, headers: axum::http::Head
         Err(r) => return r,
     };
     match state.labels.read(merchant, &id).await {
-        Ok(Some((label, bytes))) => {
-            let disposition = format!("inline; filename=\"{}\"", label.file_name.replace(['"', '\\'], "_"));
-            let mut response = Response::new(Body::from(bytes));
-            let h = response.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-            if let Ok(v) = HeaderValue::from_str(&disposition) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            response
-        }
+        Ok(Some((label, bytes))) => file_response(bytes, "application/pdf", &label.file_name),
         Ok(None) => upload_error(StatusCode::NOT_FOUND, "Not found"),
         Err(e) => upload_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
+}
+
+/// The carrier label of an order: `pdf` (4x6) or `zpl` (thermal printers).
+async fn download_carrier_label(State(state): State<AppState>, headers: axum::http::HeaderMap, Path((id, format)): Path<(i64, String)>) -> Response {
+    let merchant = match merchant_id(&state, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let (format, content_type, ext) = match format.as_str() {
+        "pdf" => (CarrierLabelFormat::Pdf, "application/pdf", "pdf"),
+        "zpl" => (CarrierLabelFormat::Zpl, "text/plain; charset=utf-8", "zpl"),
+        _ => return upload_error(StatusCode::NOT_FOUND, "Label format must be pdf or zpl"),
+    };
+    match state.labels.read_carrier_label(merchant, id, format).await {
+        Ok(Some(bytes)) => file_response(bytes, content_type, &format!("{}-label.{ext}", app::domain::order_no(id))),
+        Ok(None) => upload_error(StatusCode::NOT_FOUND, "This order has no carrier label yet"),
+        Err(e) => upload_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+/// A document shown inline by the browser, named `file_name` when saved.
+fn file_response(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let disposition = format!("inline; filename=\"{}\"", file_name.replace(['"', '\\'], "_"));
+    let mut response = Response::new(Body::from(bytes));
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// Server-sent events: one message (the changed order ids) whenever any of the caller's
+/// orders changes. Polls the database, so it also sees changes made by other app servers
+/// and by label workers in other processes.
+async fn order_events(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use std::collections::HashMap;
+
+    let merchant = match merchant_id(&state, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let orders = state.services.orders.clone();
+    let clock = state.services.clock.clone();
+    // Re-read a short window each time: a transaction that commits late with an older
+    // timestamp is still seen; `sent` keeps repeats out.
+    const OVERLAP_MS: i64 = 5_000;
+    let start = (clock.now_ms(), HashMap::<i64, i64>::new());
+    let stream = futures_util::stream::unfold(start, move |(mut since, mut sent)| {
+        let orders = orders.clone();
+        let clock = clock.clone();
+        async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+                let now = clock.now_ms();
+                let changed = match orders.changed_since(merchant, since - OVERLAP_MS).await {
+                    Ok(c) => c,
+                    Err(_) => continue,
+                };
+                let fresh: Vec<i64> = changed.iter().filter(|(id, at)| sent.get(id) != Some(at)).map(|(id, _)| *id).collect();
+                sent.extend(changed);
+                sent.retain(|_, at| *at > now - 2 * OVERLAP_MS);
+                since = now;
+                if !fresh.is_empty() {
+                    let event = Event::default().event("message").data(serde_json::to_string(&fresh).unwrap_or_default());
+                    return Some((Ok::<_, std::convert::Infallible>(event), (since, sent)));
+                }
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }

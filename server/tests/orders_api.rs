@@ -235,25 +235,6 @@ async fn tenants_and_warehouses_are_isolated(backend: Backend) {
     app.drop_database().await;
 }
 
-fn minimal_pdf() -> Vec<u8> {
-    use lopdf::{dictionary, Document, Object, Stream};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let content_id = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "MediaBox" => vec![0.into(), 0.into(), 288.into(), 432.into()],
-    });
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! {
-        "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-    }));
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("pdf");
-    out
-}
-
 async fn upload(c: &Client, name: &str, bytes: Vec<u8>) -> (u16, serde_json::Value) {
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
     let form = reqwest::multipart::Form::new().part("file", part);
@@ -269,11 +250,11 @@ async fn self_pickup_labels_are_checked_and_owned(backend: Backend) {
 
     let (status, body) = upload(&c, "label.pdf", b"just text".to_vec()).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("The file is not a valid PDF document")));
-    let (status, body) = upload(&c, "label.png", minimal_pdf()).await;
+    let (status, body) = upload(&c, "label.png", common::minimal_pdf()).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("The label must be a PDF file (.pdf)")));
     let (status, body) = upload(&c, "fake.pdf", b"%PDF-1.7 but nothing else".to_vec()).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("The file is not a valid PDF document")));
-    let mut big = minimal_pdf();
+    let mut big = common::minimal_pdf();
     big.resize(10 * 1024 * 1024 + 1000, b' ');
     let (status, body) = upload(&c, "big.pdf", big).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("The label must be 10 MB or smaller")));
@@ -284,9 +265,9 @@ async fn self_pickup_labels_are_checked_and_owned(backend: Backend) {
     assert!(res.map(|r| r.status().as_u16() == 413).unwrap_or(true));
     let labels: i64 = sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM labels").fetch_one(&app.db.pool).await.expect("count"), 0);
     assert_eq!(labels, 0);
-    assert_eq!(upload(&app.anonymous(), "label.pdf", minimal_pdf()).await.0, 401);
+    assert_eq!(upload(&app.anonymous(), "label.pdf", common::minimal_pdf()).await.0, 401);
 
-    let (status, body) = upload(&c, "label.pdf", minimal_pdf()).await;
+    let (status, body) = upload(&c, "label.pdf", common::minimal_pdf()).await;
     assert_eq!(status, 201, "{body}");
     let label: LabelRef = serde_json::from_value(body).expect("label");
 
@@ -299,7 +280,7 @@ async fn self_pickup_labels_are_checked_and_owned(backend: Backend) {
     assert_eq!(detail.draft.label, Some(label.clone()));
     let res = c.http.get(c.url(&format!("/api/labels/{}", label.id))).send().await.expect("download");
     assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
-    assert_eq!(res.bytes().await.expect("bytes").to_vec(), minimal_pdf());
+    assert_eq!(res.bytes().await.expect("bytes").to_vec(), common::minimal_pdf());
 
     // Another merchant can neither use nor read the label.
     let other = app.client(OTHER_MERCHANT).await;

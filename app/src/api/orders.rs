@@ -86,7 +86,22 @@ pub async fn submit_order(id: OrderId) -> Result<OrderStatus, AppError> {
         OrderAction::Submit.apply(order.status)?;
         let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
         validate_for_save(&order.draft, &catalog)?;
-        svc.orders.transition(scope, id, OrderAction::Submit, &(&user).into(), svc.clock.now_ms()).await
+        // Self-pickup orders already carry the merchant's label; all others get one bought.
+        let needs_carrier_label = !order.channel.is_some_and(|c| c.is_self_pickup());
+        svc.orders.submit(merchant, id, &(&user).into(), needs_carrier_label, svc.clock.now_ms()).await
+    })
+    .await
+}
+
+/// Queues the carrier label purchase again after it failed (e.g. once the address is fixed
+/// at the carrier or the carrier is back).
+#[server(endpoint = "orders/retry-label", input = Json)]
+pub async fn retry_label(id: OrderId) -> Result<(), AppError> {
+    use crate::api::ssr::*;
+    respond(async move {
+        let (_, merchant) = require_merchant().await?;
+        let svc = services()?;
+        svc.orders.retry_label(merchant, id, svc.clock.now_ms()).await
     })
     .await
 }
@@ -95,13 +110,17 @@ pub async fn submit_order(id: OrderId) -> Result<OrderStatus, AppError> {
 #[server(endpoint = "orders/intercept", input = Json)]
 pub async fn intercept_order(id: OrderId) -> Result<OrderStatus, AppError> {
     use crate::api::ssr::*;
-    use crate::ports::OrderScope;
     respond(async move {
         let (user, merchant) = require_merchant().await?;
         let svc = services()?;
-        svc.orders
-            .transition(OrderScope::Merchant(merchant), id, OrderAction::Intercept, &(&user).into(), svc.clock.now_ms())
-            .await
+        let bought = svc.orders.intercept(merchant, id, &(&user).into(), svc.clock.now_ms()).await?;
+        if let Some(label_id) = bought {
+            // The order is back in Draft either way; a failed void is for the logs.
+            if let Err(e) = svc.carrier.void_label(&label_id).await {
+                tracing::warn!(order = id, error = %e, "voiding the carrier label failed");
+            }
+        }
+        Ok(OrderStatus::Draft)
     })
     .await
 }

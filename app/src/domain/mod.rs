@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address_parser;
 pub mod catalog;
+pub mod money;
 pub mod order;
 pub mod recipient;
 pub mod shipping;
@@ -14,6 +15,7 @@ pub mod validation;
 pub use account::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};
 pub use catalog::*;
+pub use money::*;
 pub use order::*;
 pub use recipient::*;
 pub use shipping::*;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalog::*;
 use super::recipient::Recipient;
+use super::shipping::LabelStatus;
 use super::status::{OrderAction, OrderStatus};
 
 pub type OrderId = i64;
@@ -101,6 +102,9 @@ pub struct OrderSummary {
     pub warehouse_code: String,
     pub channel_code: String,
     pub tracking_no: String,
+    pub label_status: LabelStatus,
+    /// The carrier's message when the label purchase failed.
+    pub label_error: String,
     pub total_units: i64,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
@@ -161,6 +165,11 @@ pub struct OrderDetail {
     pub business_name: String,
     pub channel: Option<Channel>,
     pub lines: Vec<OrderLineView>,
+    pub label_status: LabelStatus,
+    pub label_error: String,
+    /// What the carrier charged for the label, in minor units.
+    pub shipping_cost_minor: Option<i64>,
+    pub shipping_currency: String,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub events: Vec<OrderEvent>,

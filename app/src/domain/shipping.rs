@@ -74,3 +74,69 @@ pub enum CarrierError {
     #[error("{0}")]
     Permanent(String),
 }
+
+/// Where an order's carrier label stands (self-pickup orders stay `None`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LabelStatus {
+    #[default]
+    None,
+    Pending,
+    Ready,
+    Failed,
+    Voided,
+}
+
+impl LabelStatus {
+    pub const ALL: [LabelStatus; 5] =
+        [LabelStatus::None, LabelStatus::Pending, LabelStatus::Ready, LabelStatus::Failed, LabelStatus::Voided];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LabelStatus::None => "none",
+            LabelStatus::Pending => "pending",
+            LabelStatus::Ready => "ready",
+            LabelStatus::Failed => "failed",
+            LabelStatus::Voided => "voided",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Attempts at buying one label before a transient failure is reported as a failure.
+pub const MAX_LABEL_ATTEMPTS: i64 = 6;
+
+/// Wait before the next attempt after `attempts` failed ones: 2 s, 4 s, 8 s … capped at 5 min.
+pub fn label_retry_delay_ms(attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) as u32;
+    (1000_i64 << exp).min(300_000)
+}
+
+/// The idempotency key sent to the carrier for one submission of one order.
+pub fn label_reference(order_no: &str, generation: i64) -> String {
+    format!("{order_no}-{generation}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_doubles_and_caps() {
+        assert_eq!(label_retry_delay_ms(1), 2_000);
+        assert_eq!(label_retry_delay_ms(2), 4_000);
+        assert_eq!(label_retry_delay_ms(3), 8_000);
+        assert_eq!(label_retry_delay_ms(12), 300_000);
+        assert_eq!(label_retry_delay_ms(0), 2_000);
+    }
+
+    #[test]
+    fn label_status_codes_round_trip() {
+        for s in LabelStatus::ALL {
+            assert_eq!(LabelStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(label_reference("DD00000007", 2), "DD00000007-2");
+    }
+}

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::orders::{get_order, intercept_order, submit_order};
+use crate::api::orders::{get_order, intercept_order, retry_label, submit_order};
 use crate::components::*;
 use crate::domain::*;
 
@@ -15,18 +15,20 @@ pub fn OrderDetailPage() -> impl IntoView {
     });
     let message = RwSignal::new(None::<(String, String)>);
     let busy = RwSignal::new(false);
+    on_order_change(move || refresh.update(|n| *n += 1));
 
-    let act = move |action: OrderAction| {
+    let act = move |action: DetailAction| {
         let Some(id) = id.get_untracked() else { return };
         busy.set(true);
         message.set(None);
         leptos::task::spawn_local(async move {
             let result = match action {
-                OrderAction::Submit => submit_order(id).await,
-                _ => intercept_order(id).await,
+                DetailAction::Submit => submit_order(id).await.map(|s| format!("Submitted to warehouse — order is now {}", s.label())),
+                DetailAction::Intercept => intercept_order(id).await.map(|s| format!("Intercepted — order is now {}", s.label())),
+                DetailAction::RetryLabel => retry_label(id).await.map(|_| "Label purchase queued again".to_string()),
             };
             match result {
-                Ok(status) => message.set(Some(("success".into(), format!("{} — order is now {}", action.label(), status.label())))),
+                Ok(text) => message.set(Some(("success".into(), text))),
                 Err(e) => message.set(Some(("error".into(), error_text(&e)))),
             }
             busy.set(false);
@@ -47,11 +49,18 @@ pub fn OrderDetailPage() -> impl IntoView {
     }
 }
 
+#[derive(Clone, Copy)]
+enum DetailAction {
+    Submit,
+    Intercept,
+    RetryLabel,
+}
+
 #[component]
 fn OrderDetailView(
     order: OrderDetail,
     busy: RwSignal<bool>,
-    on_action: impl Fn(OrderAction) + Copy + Send + Sync + 'static,
+    on_action: impl Fn(DetailAction) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let id = order.id;
     let can_submit = OrderAction::Submit.allowed_from(order.status);
@@ -67,10 +76,10 @@ fn OrderDetailView(
                 {order.status.is_editable().then(|| view! { <a class="btn" href=format!("/orders/{id}/edit")>"Edit"</a> })}
                 <button class="btn btn-primary" disabled=move || !can_submit || busy.get()
                     title=if can_submit { "Send this order to the warehouse" } else { "Only Draft orders can be submitted" }
-                    on:click=move |_| on_action(OrderAction::Submit)>"Submit"</button>
+                    on:click=move |_| on_action(DetailAction::Submit)>"Submit"</button>
                 <button class="btn btn-warn" disabled=move || !can_intercept || busy.get()
                     title=if can_intercept { "Take the order back to Draft" } else { "Only Submitted orders that are not yet waved can be intercepted" }
-                    on:click=move |_| on_action(OrderAction::Intercept)>"Intercept"</button>
+                    on:click=move |_| on_action(DetailAction::Intercept)>"Intercept"</button>
             </div>
         </div>
         <div class="form-grid">
@@ -112,7 +121,11 @@ fn OrderDetailView(
                     <dt>"Shipping Channel"</dt><dd>{channel.as_ref().map(|c| c.display_name()).unwrap_or_default()}</dd>
                     <dt>"Type"</dt><dd>{channel.as_ref().map(|c| if c.is_self_pickup() { "Self Pickup" } else { "Non-Self Pickup" }).unwrap_or_default()}</dd>
                     <dt>"Signature Service"</dt><dd>{signature}</dd>
-                    <dt>"Tracking Number"</dt><dd class="mono">{order.draft.tracking_no.clone()}</dd>
+                    <dt>"Tracking Number"</dt>
+                    <dd><LabelInfo id=id status=order.label_status tracking_no=order.draft.tracking_no.clone()
+                        error=order.label_error.clone() on_retry=move |_| on_action(DetailAction::RetryLabel)/></dd>
+                    <dt>"Shipping Cost"</dt>
+                    <dd>{order.shipping_cost_minor.map(|m| format_money(m, &order.shipping_currency)).unwrap_or_default()}</dd>
                     <dt>"Shipping Label"</dt>
                     <dd>{order.draft.label.clone().map(|l| view! { <a href=format!("/api/labels/{}", l.id) target="_blank">{l.file_name}</a> })}</dd>
                 </dl>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::orders::{intercept_order, list_orders, submit_order};
+use crate::api::orders::{intercept_order, list_orders, retry_label, submit_order};
 use crate::components::*;
 use crate::domain::*;
 
@@ -50,12 +50,18 @@ pub fn OrderListPage() -> impl IntoView {
     let updated = Memo::new(move |_| params.with(|p| p.get("updated").and_then(|v| v.parse::<OrderId>().ok())));
     let refresh = RwSignal::new(0u32);
     let page = Resource::new(move || (query.get(), refresh.get()), |(q, _)| list_orders(q));
+    // Labels arrive from the carrier in the background: show them without a reload.
+    on_order_change(move || refresh.update(|n| *n += 1));
     let action_error = RwSignal::new(None::<String>);
 
-    let run_action = move |id: OrderId, submit: bool| {
+    let run_action = move |id: OrderId, action: RowAction| {
         action_error.set(None);
         leptos::task::spawn_local(async move {
-            let result = if submit { submit_order(id).await } else { intercept_order(id).await };
+            let result = match action {
+                RowAction::Submit => submit_order(id).await.map(|_| ()),
+                RowAction::Intercept => intercept_order(id).await.map(|_| ()),
+                RowAction::RetryLabel => retry_label(id).await,
+            };
             match result {
                 Ok(_) => refresh.update(|n| *n += 1),
                 Err(e) => action_error.set(Some(format!("{}: {}", order_no(id), error_text(&e)))),
@@ -108,11 +114,19 @@ pub fn OrderListPage() -> impl IntoView {
     }
 }
 
+/// What a row button asks for.
+#[derive(Clone, Copy)]
+enum RowAction {
+    Submit,
+    Intercept,
+    RetryLabel,
+}
+
 #[component]
 fn OrderTable(
     page: OrderPage,
     query: OrderListQuery,
-    on_action: impl Fn(OrderId, bool) + Copy + Send + Sync + 'static,
+    on_action: impl Fn(OrderId, RowAction) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     if page.rows.is_empty() {
         let text = if query.search.is_empty() { "No orders here yet." } else { "No orders match your search." };
@@ -133,17 +147,18 @@ fn OrderTable(
                     <td data-label="Warehouse" class="hide-phone">{o.warehouse_code}</td>
                     <td data-label="Channel" class="mono">{o.channel_code}</td>
                     <td data-label="Units" class="num hide-phone">{o.total_units}</td>
-                    <td data-label="Tracking No." class="mono">{o.tracking_no}</td>
+                    <td data-label="Tracking No."><LabelInfo id=id status=o.label_status tracking_no=o.tracking_no error=o.label_error
+                        on_retry=move |id| on_action(id, RowAction::RetryLabel)/></td>
                     <td data-label="Status"><StatusBadge status=o.status/></td>
                     <td data-label="Created" class="muted nowrap hide-phone">{time::format_utc_minutes(o.created_at_ms)}</td>
                     <td class="actions"><div class="row-actions">
                         <a class="btn btn-small" href=format!("/orders/{id}")>"View"</a>
                         {o.status.is_editable().then(|| view! {
                             <a class="btn btn-small" href=format!("/orders/{id}/edit")>"Edit"</a>
-                            <button class="btn btn-small btn-primary" on:click=move |_| on_action(id, true)>"Submit"</button>
+                            <button class="btn btn-small btn-primary" on:click=move |_| on_action(id, RowAction::Submit)>"Submit"</button>
                         })}
                         {OrderAction::Intercept.allowed_from(o.status).then(|| view! {
-                            <button class="btn btn-small btn-warn" on:click=move |_| on_action(id, false)>"Intercept"</button>
+                            <button class="btn btn-small btn-warn" on:click=move |_| on_action(id, RowAction::Intercept)>"Intercept"</button>
                         })}
                     </div></td>
                 </tr>

@@ -84,6 +84,33 @@ impl SqlLabelStore {
     }
 }
 
+/// The carrier label document formats the merchant can download.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CarrierLabelFormat {
+    Pdf,
+    Zpl,
+}
+
+impl SqlLabelStore {
+    /// The bought carrier label of one of the merchant's orders, if it is ready.
+    pub async fn read_carrier_label(&self, merchant: MerchantId, order: OrderId, format: CarrierLabelFormat) -> AppResult<Option<Vec<u8>>> {
+        let column = match format {
+            CarrierLabelFormat::Pdf => "carrier_label_key",
+            CarrierLabelFormat::Zpl => "carrier_zpl_key",
+        };
+        let row = sqlx::query(&format!("SELECT {column} AS storage_key FROM orders WHERE id = $1 AND merchant_id = $2 AND label_status = 'ready'"))
+            .bind(order)
+            .bind(merchant)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        let Some(key) = row.map(|r| r.col::<Option<String>>("storage_key")).transpose()?.flatten() else {
+            return Ok(None);
+        };
+        tokio::fs::read(self.dir.join(key)).await.map(Some).map_err(|e| io_error(&e))
+    }
+}
+
 fn io_error(e: &std::io::Error) -> AppError {
     tracing::error!(error = %e, "label storage error");
     AppError::Internal

@@ -8,19 +8,19 @@ pub mod orders;
 
 pub use accounts::{hash_password, SqlAccountStore};
 pub use catalog::SqlCatalogStore;
-pub use labels::{LabelUploadError, SqlLabelStore};
+pub use labels::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};
 pub use orders::SqlOrderStore;
 
 use app::error::AppError;
 
 /// Database failures are logged with their detail and reach the user as a generic error.
-pub(crate) fn db_error(e: sqlx::Error) -> AppError {
+pub fn db_error(e: sqlx::Error) -> AppError {
     tracing::error!(error = %e, "database error");
     AppError::Internal
 }
 
 /// `row.col("name")?`: read a column, logging a decode failure as an internal error.
-pub(crate) trait RowExt {
+pub trait RowExt {
     fn col<'r, T>(&'r self, name: &str) -> Result<T, AppError>
     where
         T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>;

@@ -141,6 +141,11 @@ async fn refusal(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderActio
     }
 }
 
+fn label_status_of(row: &AnyRow) -> AppResult<LabelStatus> {
+    let code: String = row.col("label_status")?;
+    LabelStatus::from_code(&code).ok_or(AppError::Internal)
+}
+
 fn status_of(row: &AnyRow, col: &str) -> AppResult<OrderStatus> {
     let code: String = row.col(col)?;
     OrderStatus::from_code(&code).ok_or_else(|| {
@@ -150,7 +155,8 @@ fn status_of(row: &AnyRow, col: &str) -> AppResult<OrderStatus> {
 }
 
 const SUMMARY_SELECT: &str = "SELECT o.id, o.platform_order_no, o.status, o.recipient_name, o.recipient_country,
-        w.code AS warehouse_code, c.code AS channel_code, o.tracking_no, o.total_units, o.created_at, o.updated_at
+        w.code AS warehouse_code, c.code AS channel_code, o.tracking_no, o.label_status, o.label_error,
+        o.total_units, o.created_at, o.updated_at
     FROM orders o
     JOIN warehouses w ON w.id = o.warehouse_id
     JOIN channels c ON c.id = o.channel_id";
@@ -165,10 +171,57 @@ fn summary_from_row(row: &AnyRow) -> AppResult<OrderSummary> {
         warehouse_code: row.col("warehouse_code")?,
         channel_code: row.col("channel_code")?,
         tracking_no: row.col("tracking_no")?,
+        label_status: label_status_of(row)?,
+        label_error: row.col("label_error")?,
         total_units: row.col("total_units")?,
         created_at_ms: row.col("created_at")?,
         updated_at_ms: row.col("updated_at")?,
     })
+}
+
+/// Conditional status change plus its event. Of two concurrent requests only one can find
+/// the order still in the action's starting status.
+async fn apply_transition(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus> {
+    let (from, to) = action.transition();
+    let (col, val) = scope_filter(scope);
+    let result = sqlx::query(&format!(
+        "UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3 AND {col} = $4 AND status = $5"
+    ))
+    .bind(to.code())
+    .bind(now_ms)
+    .bind(id)
+    .bind(val)
+    .bind(from.code())
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    if result.rows_affected() == 0 {
+        return Err(refusal(tx, scope, id, action).await);
+    }
+    insert_event(tx, id, actor, action, Some(from), to, now_ms).await?;
+    Ok(to)
+}
+
+/// Queues (or re-queues, with the next generation) the carrier label purchase for an order.
+async fn queue_label_job(tx: &mut Tx, id: OrderId, now_ms: i64) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO label_jobs (order_id, generation, status, attempts, next_attempt_at, locked_until, last_error, created_at, updated_at)
+         VALUES ($1, 1, 'pending', 0, $2, 0, '', $2, $2)
+         ON CONFLICT (order_id) DO UPDATE SET generation = label_jobs.generation + 1, status = 'pending', attempts = 0,
+             next_attempt_at = $2, locked_until = 0, last_error = '', updated_at = $2",
+    )
+    .bind(id)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    sqlx::query("UPDATE orders SET label_status = 'pending', label_error = '', updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }
 
 #[async_trait]
@@ -223,26 +276,86 @@ impl OrderStore for SqlOrderStore {
         tx.commit().await.map_err(db_error)
     }
 
-    async fn transition(&self, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus> {
-        let (from, to) = action.transition();
-        let (col, val) = scope_filter(scope);
+    async fn submit(&self, merchant: MerchantId, id: OrderId, actor: &Actor, needs_carrier_label: bool, now_ms: i64) -> AppResult<OrderStatus> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
-        // Conditional: of two concurrent requests only one can find the order still in `from`.
-        let result = sqlx::query(&format!(
-            "UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3 AND {col} = $4 AND status = $5"
-        ))
-        .bind(to.code())
-        .bind(now_ms)
+        let to = apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Submit, actor, now_ms).await?;
+        if needs_carrier_label {
+            queue_label_job(&mut tx, id, now_ms).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(to)
+    }
+
+    async fn intercept(&self, merchant: MerchantId, id: OrderId, actor: &Actor, now_ms: i64) -> AppResult<Option<String>> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Intercept, actor, now_ms).await?;
+        let bought: Option<String> = sqlx::query("SELECT carrier_label_id FROM orders WHERE id = $1 AND label_status = 'ready'")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .map(|r| r.col("carrier_label_id"))
+            .transpose()?
+            .flatten();
+        // A queued purchase is called off; a bought label is voided by the caller.
+        sqlx::query("UPDATE label_jobs SET status = 'cancelled', updated_at = $2 WHERE order_id = $1 AND status IN ('pending', 'running')")
+            .bind(id)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let label_status = if bought.is_some() { LabelStatus::Voided } else { LabelStatus::None };
+        sqlx::query(
+            "UPDATE orders SET label_status = $2, label_error = '',
+                    tracking_no = CASE WHEN label_status IN ('pending', 'ready', 'failed') THEN '' ELSE tracking_no END
+             WHERE id = $1",
+        )
         .bind(id)
-        .bind(val)
-        .bind(from.code())
+        .bind(label_status.code())
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        if result.rows_affected() == 0 {
-            return Err(refusal(&mut tx, scope, id, action).await);
+        tx.commit().await.map_err(db_error)?;
+        Ok(bought)
+    }
+
+    async fn retry_label(&self, merchant: MerchantId, id: OrderId, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let failed = sqlx::query("SELECT 1 FROM orders WHERE id = $1 AND merchant_id = $2 AND status = 'submitted' AND label_status = 'failed'")
+            .bind(id)
+            .bind(merchant)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if failed.is_none() {
+            let visible = sqlx::query("SELECT 1 FROM orders WHERE id = $1 AND merchant_id = $2")
+                .bind(id)
+                .bind(merchant)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            return Err(match visible {
+                Some(_) => AppError::Conflict("Only a failed label of a Submitted order can be retried".into()),
+                None => AppError::NotFound,
+            });
         }
-        insert_event(&mut tx, id, actor, action, Some(from), to, now_ms).await?;
+        queue_label_job(&mut tx, id, now_ms).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn changed_since(&self, merchant: MerchantId, since_ms: i64) -> AppResult<Vec<(OrderId, i64)>> {
+        let rows = sqlx::query("SELECT id, updated_at FROM orders WHERE merchant_id = $1 AND updated_at > $2 ORDER BY updated_at LIMIT 500")
+            .bind(merchant)
+            .bind(since_ms)
+            .fetch_all(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(|r| Ok((r.col("id")?, r.col("updated_at")?))).collect()
+    }
+
+    async fn transition(&self, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let to = apply_transition(&mut tx, scope, id, action, actor, now_ms).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(to)
     }
@@ -348,6 +461,10 @@ impl OrderStore for SqlOrderStore {
             business_name: get_s("business_name")?,
             channel,
             lines,
+            label_status: label_status_of(&row)?,
+            label_error: get_s("label_error")?,
+            shipping_cost_minor: row.col("shipping_cost_minor")?,
+            shipping_currency: row.col::<Option<String>>("shipping_currency")?.unwrap_or_default(),
             created_at_ms: get_i("created_at")?,
             updated_at_ms: get_i("updated_at")?,
             events,

@@ -16,6 +16,7 @@ pub enum Backend {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: server::db::Db,
+    pub sandbox: server::sandbox::carrier::SandboxHandle,
     _dir: tempdir::TempDir,
     pg_cleanup: Option<(String, String)>,
 }
@@ -59,20 +60,14 @@ impl TestApp {
                 (format!("{base}/{name}"), Some((admin, name)))
             }
         };
-        let config = server::Config {
-            database_url,
-            data_dir: dir.0.join("data"),
-            seed_demo: true,
-            addr: "127.0.0.1:0".parse().expect("addr"),
-            site_root: dir.0.join("site").display().to_string(),
-        };
-        let (router, db) = server::build(&config).await.expect("app starts");
+        let config = server::Config::local(database_url, dir.0.join("data"));
+        let server::App { router, db, sandbox } = server::build(&config).await.expect("app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
             let _ = axum::serve(listener, router.into_make_service()).await;
         });
-        TestApp { addr, db, _dir: dir, pg_cleanup }
+        TestApp { addr, db, sandbox: sandbox.expect("tests run the sandbox carrier"), _dir: dir, pg_cleanup }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -169,4 +164,24 @@ macro_rules! on_both_backends {
                async fn $scenario() { super::$scenario(super::common::Backend::Postgres).await } )*
         }
     };
+}
+
+/// A small valid PDF made with lopdf.
+pub fn minimal_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "MediaBox" => vec![0.into(), 0.into(), 288.into(), 432.into()],
+    });
+    doc.objects.insert(pages_id, Object::Dictionary(dictionary! {
+        "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+    }));
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("pdf");
+    out
 }
