@@ -45,3 +45,32 @@ test('carrier label appears on the open list without a reload; a refused address
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 });
+
+test('rate quote on the create page, tracking on the order', async ({ page }) => {
+  await login(page, MERCHANT);
+  await page.goto('/orders/new');
+  await hydrated(page);
+  await page.getByLabel('Shipping Warehouse').selectOption({ label: 'LAX1 — Los Angeles, CA' });
+  await page.getByLabel('Business').selectOption({ label: 'Dropshipping (B2C)' });
+  await page.getByLabel('Shipping Channel').selectOption({ label: 'UPS_GND — UPS (Ground)' });
+  // Incomplete: the quote says what is missing, in the browser.
+  await page.getByRole('button', { name: 'Rate Quote' }).click();
+  await expect(page.getByText(/Please add SKU/)).toBeVisible();
+  await page.getByRole('button', { name: 'Add SKU' }).click();
+  await page.getByRole('button', { name: 'Add BLK-WOL-XL' }).click();
+  await page.getByLabel('Postal Code').fill('10118');
+  await page.getByRole('button', { name: 'Rate Quote' }).click();
+  const rates = page.getByRole('table', { name: 'Rate quotes' });
+  await expect(rates).toContainText('UPS');
+  await expect(rates).toContainText(/\d+\.\d\d USD/);
+  await page.screenshot({ path: '../target/e2e-screens/rate-quote-desktop.png', fullPage: true });
+
+  // An order whose label is bought shows the carrier's scans.
+  await page.goto('/orders');
+  await hydrated(page);
+  const row = page.locator('tr', { hasText: '#LIVE-OK' });
+  await row.getByRole('link', { name: 'View' }).click();
+  await hydrated(page);
+  const tracking = page.locator('section', { has: page.getByRole('heading', { name: 'Tracking' }) });
+  await expect(tracking).toContainText('pre_transit');
+});

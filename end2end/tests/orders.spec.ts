@@ -99,10 +99,13 @@ test('submit, intercept, and intercept refused once the warehouse has waved', as
   await expect(card).toHaveCount(0);
   await phone.close();
 
-  await page.getByRole('button', { name: 'Intercept' }).click();
-  await expect(page.getByText('This order can no longer be intercepted: the warehouse has already waved it')).toBeVisible();
+  // The merchant's open page learns about the wave by itself and disables Intercept...
   await expect(badge).toHaveText('Waved');
   await expect(page.getByRole('button', { name: 'Intercept' })).toBeDisabled();
+  // ...and the server refuses an intercept that still gets through (stale tab, API client).
+  const res = await page.request.post('/api/orders/intercept', { data: { id: Number(orderNo.slice(2)) } });
+  expect(res.status()).toBe(409);
+  expect((await res.json()).Conflict).toBe('This order can no longer be intercepted: the warehouse has already waved it');
   await screenshot(page, 'order-detail-desktop');
 });
 

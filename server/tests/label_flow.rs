@@ -174,7 +174,35 @@ async fn self_pickup_orders_buy_no_label(backend: Backend) {
     app.drop_database().await;
 }
 
+async fn rate_quotes_and_tracking(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let c = app.client(MERCHANT).await;
+    let mut draft = draft_on(&c, "UPS_GND").await;
+    let light: Vec<RateQuote> = c.call("orders/quote", json!({ "draft": draft })).await.ok();
+    assert!(!light.is_empty());
+    assert!(light.iter().all(|q| q.carrier == "UPS" && q.service == "Ground" && q.currency == "USD" && q.amount_minor > 0), "{light:?}");
+    draft.lines[0].quantity = 10;
+    let heavy: Vec<RateQuote> = c.call("orders/quote", json!({ "draft": draft })).await.ok();
+    assert!(heavy[0].amount_minor > light[0].amount_minor, "{heavy:?} vs {light:?}");
+    // Incomplete forms get field errors, not a carrier call.
+    let mut incomplete = draft.clone();
+    incomplete.channel_id = None;
+    incomplete.lines.clear();
+    let reply = c.call("orders/quote", json!({ "draft": incomplete })).await;
+    assert_eq!(reply.validation()["channel"], json!(["Please select a channel"]));
+    assert_eq!(reply.validation()["lines"], json!(["Please add SKU"]));
+
+    let id = submitted(&c, &draft).await;
+    assert_eq!(settled(&c, id, Duration::from_secs(10)).await.label_status, LabelStatus::Ready);
+    let events: Vec<TrackingEvent> = c.call("orders/tracking", json!({ "id": id })).await.ok();
+    assert!(!events.is_empty());
+    assert!(events.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
+    assert_eq!(events[0].status, "pre_transit");
+    app.drop_database().await;
+}
+
 on_both_backends!(
+    rate_quotes_and_tracking,
     label_is_bought_and_downloadable,
     address_refused_by_the_carrier_shows_its_message,
     transient_carrier_errors_are_retried_until_success,

@@ -22,6 +22,18 @@ pub(crate) mod ssr {
         })
     }
 
+    /// A carrier failure as the user sees it: its own message when it refused, "try again"
+    /// when it was unreachable.
+    pub fn carrier_error(e: crate::domain::CarrierError) -> AppError {
+        match e {
+            crate::domain::CarrierError::Permanent(m) => AppError::Conflict(m),
+            crate::domain::CarrierError::Transient(m) => {
+                tracing::warn!(error = %m, "carrier unavailable");
+                AppError::Unavailable("The carrier is not answering right now; please try again in a minute".into())
+            }
+        }
+    }
+
     /// Runs a server function body and gives its error the right HTTP status.
     pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
         let result = body.await;

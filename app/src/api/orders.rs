@@ -124,3 +124,34 @@ pub async fn intercept_order(id: OrderId) -> Result<OrderStatus, AppError> {
     })
     .await
 }
+
+/// Rates the carrier quotes for the form's current warehouse, recipient, SKUs and channel.
+#[server(endpoint = "orders/quote", input = Json)]
+pub async fn quote_rates(draft: OrderDraft) -> Result<Vec<RateQuote>, AppError> {
+    use crate::api::ssr::*;
+    respond(async move {
+        let (_, merchant) = require_merchant().await?;
+        let svc = services()?;
+        let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
+        let shipment = shipment_for_quote(&draft.trimmed(), &catalog)?;
+        svc.carrier.quote(&shipment).await.map_err(carrier_error)
+    })
+    .await
+}
+
+/// The carrier's tracking events for the order's label, oldest first (empty without a label).
+#[server(endpoint = "orders/tracking", input = Json)]
+pub async fn get_tracking(id: OrderId) -> Result<Vec<TrackingEvent>, AppError> {
+    use crate::api::ssr::*;
+    use crate::ports::OrderScope;
+    respond(async move {
+        let (_, merchant) = require_merchant().await?;
+        let svc = services()?;
+        let order = svc.orders.get(OrderScope::Merchant(merchant), id).await?.ok_or(AppError::NotFound)?;
+        if order.label_status != LabelStatus::Ready {
+            return Ok(Vec::new());
+        }
+        svc.carrier.track(&order.draft.tracking_no).await.map_err(carrier_error)
+    })
+    .await
+}

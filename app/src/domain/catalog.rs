@@ -7,12 +7,18 @@ pub type BusinessTypeId = i64;
 pub type ChannelId = i64;
 pub type SkuId = i64;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Warehouse {
     pub id: WarehouseId,
     pub code: String,
     pub name: String,
     pub country: String,
+    /// Ship-from address for carrier quotes and labels.
+    pub address1: String,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -75,6 +75,56 @@ pub enum CarrierError {
     Permanent(String),
 }
 
+/// The shipment a draft describes, for a rate quote: needs warehouse, channel, SKUs and the
+/// recipient's country and postal code (the rest of the form may still be empty).
+pub fn shipment_for_quote(
+    draft: &super::order::OrderDraft,
+    catalog: &super::catalog::Catalog,
+) -> Result<ShipmentRequest, super::validation::ValidationErrors> {
+    use super::validation::*;
+    let mut errors = ValidationErrors::default();
+    let warehouse = draft.warehouse_id.and_then(|id| catalog.warehouse(id));
+    if warehouse.is_none() {
+        errors.add(FIELD_WAREHOUSE, MSG_SELECT_WAREHOUSE);
+    }
+    let channel = draft.channel_id.and_then(|id| catalog.channel(id));
+    match channel {
+        None => errors.add(FIELD_CHANNEL, MSG_SELECT_CHANNEL),
+        Some(c) if c.is_self_pickup() => errors.add(FIELD_CHANNEL, "Self-pickup channels use your own label: there is nothing to quote"),
+        Some(_) => {}
+    }
+    let weight_grams: i64 = draft
+        .lines
+        .iter()
+        .filter_map(|l| catalog.sku(l.sku_id).map(|s| s.weight_grams * l.quantity.max(0)))
+        .sum();
+    if draft.lines.is_empty() {
+        errors.add(FIELD_LINES, MSG_ADD_SKU);
+    }
+    if draft.recipient.country.is_empty() || draft.recipient.postal_code.is_empty() {
+        errors.add("recipient.postal_code", "Enter the recipient's country and postal code to get a quote");
+    }
+    let (Some(w), Some(c), true) = (warehouse, channel, errors.is_empty()) else {
+        return Err(errors);
+    };
+    Ok(ShipmentRequest {
+        reference: String::new(),
+        ship_from: ShipFrom {
+            name: w.name.clone(),
+            address1: w.address1.clone(),
+            city: w.city.clone(),
+            state: w.state.clone(),
+            postal_code: w.postal_code.clone(),
+            country: w.country.clone(),
+        },
+        ship_to: draft.recipient.clone(),
+        weight_grams: weight_grams.max(1),
+        carrier: c.carrier.clone(),
+        service: c.service_type.clone(),
+        signature: draft.signature_option,
+    })
+}
+
 /// Where an order's carrier label stands (self-pickup orders stay `None`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LabelStatus {

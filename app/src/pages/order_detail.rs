@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::orders::{get_order, intercept_order, retry_label, submit_order};
+use crate::api::orders::{get_order, get_tracking, intercept_order, retry_label, submit_order};
 use crate::components::*;
 use crate::domain::*;
 
@@ -131,6 +131,7 @@ fn OrderDetailView(
                 </dl>
             </section>
         </div>
+        {(order.label_status == LabelStatus::Ready).then(|| view! { <TrackingEvents id=id/> })}
         <section class="card">
             <h2>"History"</h2>
             <table class="grid history">
@@ -146,6 +147,36 @@ fn OrderDetailView(
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+    }
+}
+
+/// Carrier scan events of the order's label, oldest first.
+#[component]
+fn TrackingEvents(id: OrderId) -> impl IntoView {
+    let events = Resource::new(move || id, get_tracking);
+    view! {
+        <section class="card">
+            <h2>"Tracking"</h2>
+            <Suspense fallback=|| view! { <p class="muted">"Asking the carrier…"</p> }>
+                {move || events.get().map(|r| match r {
+                    Err(e) => view! { <p class="field-error">{error_text(&e)}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No carrier scans yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="grid tracking">
+                            <thead><tr><th>"When"</th><th>"Status"</th><th>"Event"</th><th>"Location"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|e| view! {
+                                    <tr>
+                                        <td class="nowrap">{time::format_utc_minutes(e.at_ms)}</td>
+                                        <td>{e.status}</td><td>{e.description}</td><td>{e.location}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Suspense>
         </section>
     }
 }

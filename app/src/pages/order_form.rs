@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::orders::{get_catalog, get_order, save_order};
+use crate::api::orders::{get_catalog, get_order, quote_rates, save_order};
 use crate::components::*;
 use crate::domain::*;
 
@@ -424,6 +424,7 @@ fn ShippingFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, er
             view! {
                 <p class="hint">"The carrier ("{c.carrier.clone()}") provides the label and tracking number after you submit the order."</p>
                 <FieldError errors=errors field=FIELD_TRACKING/>
+                <RateQuote draft=draft catalog=catalog/>
             }.into_any()
         })}
     }
@@ -481,6 +482,52 @@ fn SelfPickupFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors
                 {move || upload_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 <FieldError errors=errors field=FIELD_LABEL/>
             </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// 【Rate Quote】: what the carrier would charge for this parcel on the selected channel.
+#[component]
+fn RateQuote(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>) -> impl IntoView {
+    let rates = RwSignal::new(None::<Result<Vec<RateQuote>, String>>);
+    let busy = RwSignal::new(false);
+    let quote = move |_| {
+        let d = draft.get_untracked().trimmed();
+        // The same completeness check the server makes, so an incomplete form asks for nothing.
+        if let Err(e) = catalog.with_value(|c| shipment_for_quote(&d, c)) {
+            rates.set(Some(Err(e.to_string())));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            rates.set(Some(quote_rates(d).await.map_err(|e| error_text(&e))));
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="rate-quote">
+            <button class="btn" type="button" on:click=quote disabled=move || busy.get()>
+                {move || if busy.get() { "Quoting…" } else { "Rate Quote" }}
+            </button>
+            {move || rates.get().map(|r| match r {
+                Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="hint">"The carrier offers no rate for this parcel."</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="grid rates" aria-label="Rate quotes">
+                        <thead><tr><th>"Carrier"</th><th>"Service"</th><th class="num">"Rate"</th><th class="num">"Est. days"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|q| view! {
+                                <tr>
+                                    <td>{q.carrier}</td><td>{q.service}</td>
+                                    <td class="num">{format_money(q.amount_minor, &q.currency)}</td>
+                                    <td class="num">{q.estimated_days}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
         </div>
     }
     .into_any()

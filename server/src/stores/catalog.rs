@@ -36,7 +36,7 @@ impl CatalogStore for SqlCatalogStore {
     async fn catalog_for_merchant(&self, merchant: MerchantId) -> AppResult<Catalog> {
         let pool = &self.db.pool;
         let warehouses = sqlx::query(
-            "SELECT w.id, w.code, w.name, w.country FROM warehouses w
+            "SELECT w.id, w.code, w.name, w.country, w.address1, w.city, w.state, w.postal_code FROM warehouses w
              JOIN merchant_warehouses mw ON mw.warehouse_id = w.id
              WHERE mw.merchant_id = $1 ORDER BY w.code",
         )
@@ -51,6 +51,10 @@ impl CatalogStore for SqlCatalogStore {
                 code: r.col("code")?,
                 name: r.col("name")?,
                 country: r.col("country")?,
+                address1: r.col("address1")?,
+                city: r.col("city")?,
+                state: r.col("state")?,
+                postal_code: r.col("postal_code")?,
             })
         })
         .collect::<AppResult<Vec<_>>>()?;

@@ -4,8 +4,8 @@ use crate::domain::*;
 fn catalog() -> Catalog {
     Catalog {
         warehouses: vec![
-            Warehouse { id: 1, code: "LAX1".into(), name: "Los Angeles".into(), country: "US".into() },
-            Warehouse { id: 2, code: "NJ1".into(), name: "New Jersey".into(), country: "US".into() },
+            Warehouse { id: 1, code: "LAX1".into(), name: "Los Angeles".into(), country: "US".into(), ..Default::default() },
+            Warehouse { id: 2, code: "NJ1".into(), name: "New Jersey".into(), country: "US".into(), ..Default::default() },
         ],
         business_types: vec![
             BusinessType { id: 10, code: "DS".into(), name: "Dropshipping".into(), kind: BusinessKind::B2C },
