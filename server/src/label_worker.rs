@@ -4,7 +4,6 @@
 //! another worker takes it over; the idempotency key (order no. + generation) makes the carrier
 //! return the label it already sold instead of selling a second one.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,19 +13,20 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::{AppResult, Carrier, Clock};
 
+use crate::blobs::Blobs;
 use crate::db::{Backend, Db};
 use crate::stores::{db_error, RowExt};
-
-/// How long a claimed job stays ours before another worker may take it over.
-const LOCK_MS: i64 = 120_000;
 
 #[derive(Clone)]
 pub struct LabelWorker {
     pub db: Db,
     pub carrier: Arc<dyn Carrier>,
     pub clock: Arc<dyn Clock>,
-    /// Where the carrier's PDF / ZPL documents are written.
-    pub dir: PathBuf,
+    /// Where the carrier's PDF / ZPL documents are kept.
+    pub blobs: Blobs,
+    /// How long a claimed job stays ours before another worker may take it over; must be
+    /// longer than one purchase (the carrier client's timeouts and retries included).
+    pub lock: Duration,
 }
 
 /// A claimed job.
@@ -82,7 +82,7 @@ impl LabelWorker {
                  ORDER BY next_attempt_at LIMIT 1{skip_locked})
              RETURNING order_id, generation, attempts"
         );
-        let row = sqlx::query(&sql).bind(now + LOCK_MS).bind(now).fetch_optional(&self.db.pool).await.map_err(db_error)?;
+        let row = sqlx::query(&sql).bind(now + self.lock.as_millis() as i64).bind(now).fetch_optional(&self.db.pool).await.map_err(db_error)?;
         row.map(|r| Ok(Job { order_id: r.col("order_id")?, generation: r.col("generation")?, attempts: r.col("attempts")? }))
             .transpose()
     }
@@ -123,10 +123,9 @@ impl LabelWorker {
     async fn record_label(&self, job: &Job, label: PurchasedLabel) -> AppResult<()> {
         let base = format!("carrier-{}-{}", job.order_id, job.generation);
         let (pdf_key, zpl_key) = (format!("{base}.pdf"), format!("{base}.zpl"));
-        tokio::fs::create_dir_all(&self.dir).await.map_err(io_error)?;
-        tokio::fs::write(self.dir.join(&pdf_key), &label.pdf).await.map_err(io_error)?;
+        self.blobs.put(&pdf_key, label.pdf.clone()).await?;
         if let Some(zpl) = &label.zpl {
-            tokio::fs::write(self.dir.join(&zpl_key), zpl).await.map_err(io_error)?;
+            self.blobs.put(&zpl_key, zpl.clone().into_bytes()).await?;
         }
         let now = self.clock.now_ms();
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
@@ -221,7 +220,3 @@ fn recipient_of(row: &AnyRow) -> AppResult<Recipient> {
     })
 }
 
-fn io_error(e: std::io::Error) -> AppError {
-    tracing::error!(error = %e, "label file error");
-    AppError::Internal
-}

@@ -1,6 +1,7 @@
 //! Dropdock server: configuration, storage, HTTP surface. `main.rs` is a thin wrapper so the
 //! integration tests can start the very same app in-process.
 
+pub mod blobs;
 pub mod carrier;
 pub mod db;
 pub mod label_worker;
@@ -37,6 +38,8 @@ pub struct Config {
     pub label_workers: usize,
     /// How often an idle label worker looks for due jobs.
     pub label_poll: std::time::Duration,
+    /// How long a claimed label job stays a worker's before another may take it over (crash recovery).
+    pub label_lock: std::time::Duration,
 }
 
 impl Config {
@@ -55,6 +58,9 @@ impl Config {
             sandbox_latency_ms: var("DROPDOCK_SANDBOX_LATENCY_MS", "0").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_SANDBOX_LATENCY_MS: {e}"))?,
             label_workers: var("DROPDOCK_LABEL_WORKERS", "1").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_LABEL_WORKERS: {e}"))?,
             label_poll: std::time::Duration::from_millis(500),
+            label_lock: std::time::Duration::from_millis(
+                var("DROPDOCK_LABEL_LOCK_MS", "120000").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_LABEL_LOCK_MS: {e}"))?,
+            ),
         })
     }
 
@@ -71,6 +77,7 @@ impl Config {
             sandbox_latency_ms: 0,
             label_workers: 1,
             label_poll: std::time::Duration::from_millis(100),
+            label_lock: std::time::Duration::from_secs(120),
         }
     }
 
@@ -121,12 +128,18 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     };
     let carrier: Arc<dyn app::ports::Carrier> =
         Arc::new(carrier::HttpCarrier::new(carrier::HttpCarrierConfig::new(carrier_url, config.carrier_api_key.clone()))?);
-    let label_dir = config.data_dir.join("labels");
+    let blobs = blobs::Blobs::local(&config.data_dir.join("labels"))?;
     for _ in 0..config.label_workers {
-        label_worker::LabelWorker { db: db.clone(), carrier: carrier.clone(), clock: clock.clone(), dir: label_dir.clone() }
-            .spawn(config.label_poll);
+        let worker = label_worker::LabelWorker {
+            db: db.clone(),
+            carrier: carrier.clone(),
+            clock: clock.clone(),
+            blobs: blobs.clone(),
+            lock: config.label_lock,
+        };
+        worker.spawn(config.label_poll);
     }
-    let labels = Arc::new(SqlLabelStore::new(db.clone(), label_dir));
+    let labels = Arc::new(SqlLabelStore::new(db.clone(), blobs));
     let services = Services {
         orders: Arc::new(SqlOrderStore::new(db.clone())),
         catalog: Arc::new(SqlCatalogStore::new(db.clone())),

@@ -15,26 +15,7 @@ const MERCHANT: &str = "merchant@demo.test";
 
 async fn draft_on(c: &Client, channel_code: &str) -> OrderDraft {
     let cat: Catalog = c.call("orders/catalog", json!({})).await.ok();
-    let lax = cat.warehouses.iter().find(|w| w.code == "LAX1").expect("LAX1");
-    let ch = cat.channels.iter().find(|ch| ch.warehouse_id == lax.id && ch.code == channel_code).expect("channel");
-    let sku = cat.skus_in(lax.id).next().expect("sku");
-    OrderDraft {
-        warehouse_id: Some(lax.id),
-        business_type_id: Some(ch.business_type_id),
-        recipient: Recipient {
-            name: "Ana Lima".into(),
-            phone: "+1 305 555 0101".into(),
-            country: "US".into(),
-            state: "FL".into(),
-            city: "Miami".into(),
-            address1: "100 Biscayne Blvd".into(),
-            postal_code: "33132".into(),
-            ..Default::default()
-        },
-        lines: vec![OrderLineDraft { sku_id: sku.id, quantity: 3 }],
-        channel_id: Some(ch.id),
-        ..Default::default()
-    }
+    common::miami_draft(&cat, channel_code)
 }
 
 async fn submitted(c: &Client, draft: &OrderDraft) -> OrderId {

@@ -1,8 +1,6 @@
 //! Self-pickup labels: the PDF bytes go to a directory (object storage later), the metadata
 //! to the database.
 
-use std::path::PathBuf;
-
 use async_trait::async_trait;
 
 use app::domain::*;
@@ -10,13 +8,14 @@ use app::error::AppError;
 use app::ports::{AppResult, LabelStore};
 
 use super::{db_error, RowExt};
+use crate::blobs::Blobs;
 use crate::db::Db;
 
 pub const MSG_NOT_A_PDF: &str = "The file is not a valid PDF document";
 
 pub struct SqlLabelStore {
     db: Db,
-    dir: PathBuf,
+    blobs: Blobs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +36,8 @@ pub fn check_pdf(bytes: &[u8]) -> Result<(), String> {
 }
 
 impl SqlLabelStore {
-    pub fn new(db: Db, dir: PathBuf) -> Self {
-        Self { db, dir }
+    pub fn new(db: Db, blobs: Blobs) -> Self {
+        Self { db, blobs }
     }
 
     pub async fn save(&self, merchant: MerchantId, file_name: &str, bytes: &[u8], now_ms: i64) -> Result<LabelRef, LabelUploadError> {
@@ -46,8 +45,7 @@ impl SqlLabelStore {
         check_pdf(bytes).map_err(LabelUploadError::Rejected)?;
         let id = uuid::Uuid::new_v4().simple().to_string();
         let storage_key = format!("{id}.pdf");
-        tokio::fs::create_dir_all(&self.dir).await.map_err(|e| io_error(&e))?;
-        tokio::fs::write(self.dir.join(&storage_key), bytes).await.map_err(|e| io_error(&e))?;
+        self.blobs.put(&storage_key, bytes.to_vec()).await?;
         let file_name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
         sqlx::query(
             "INSERT INTO labels (id, merchant_id, file_name, size_bytes, storage_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -74,7 +72,7 @@ impl SqlLabelStore {
             .map_err(db_error)?;
         let Some(row) = row else { return Ok(None) };
         let key: String = row.col("storage_key")?;
-        let bytes = tokio::fs::read(self.dir.join(key)).await.map_err(|e| io_error(&e))?;
+        let bytes = self.blobs.get(&key).await?;
         let label = LabelRef {
             id: id.to_string(),
             file_name: row.col("file_name")?,
@@ -107,13 +105,8 @@ impl SqlLabelStore {
         let Some(key) = row.map(|r| r.col::<Option<String>>("storage_key")).transpose()?.flatten() else {
             return Ok(None);
         };
-        tokio::fs::read(self.dir.join(key)).await.map(Some).map_err(|e| io_error(&e))
+        self.blobs.get(&key).await.map(Some)
     }
-}
-
-fn io_error(e: &std::io::Error) -> AppError {
-    tracing::error!(error = %e, "label storage error");
-    AppError::Internal
 }
 
 #[async_trait]
