@@ -32,3 +32,7 @@ if [ "$(id -u)" = 0 ]; then as_postgres=(runuser -u postgres --); else as_postgr
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dropdock') THEN
     CREATE ROLE dropdock LOGIN CREATEDB PASSWORD 'dropdock';
   END IF; END \$\$;"
+
+# Databases left behind by earlier runs whose tests failed before cleaning up.
+"${as_postgres[@]}" psql -q -At -c "SELECT 'DROP DATABASE IF EXISTS \"' || datname || '\" WITH (FORCE);' FROM pg_database WHERE datname LIKE 'dd\_test\_%'" \
+  | "${as_postgres[@]}" psql -q >/dev/null

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::any::AnyRow;
 
 use app::domain::*;
 use app::error::AppError;
@@ -15,6 +14,7 @@ use app::ports::{AppResult, Carrier, Clock};
 
 use crate::blobs::Blobs;
 use crate::db::{Backend, Db};
+use crate::stores::orders::recipient_of;
 use crate::stores::{db_error, RowExt};
 
 #[derive(Clone)]
@@ -206,17 +206,4 @@ impl LabelWorker {
     }
 }
 
-fn recipient_of(row: &AnyRow) -> AppResult<Recipient> {
-    Ok(Recipient {
-        name: row.col("recipient_name")?,
-        phone: row.col("recipient_phone")?,
-        email: row.col("recipient_email")?,
-        country: row.col("recipient_country")?,
-        state: row.col("recipient_state")?,
-        city: row.col("recipient_city")?,
-        address1: row.col("recipient_address1")?,
-        address2: row.col("recipient_address2")?,
-        postal_code: row.col("recipient_postal_code")?,
-    })
-}
 

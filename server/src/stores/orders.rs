@@ -141,6 +141,21 @@ async fn refusal(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderActio
     }
 }
 
+/// The recipient columns of an `orders` row.
+pub fn recipient_of(row: &AnyRow) -> AppResult<Recipient> {
+    Ok(Recipient {
+        name: row.col("recipient_name")?,
+        phone: row.col("recipient_phone")?,
+        email: row.col("recipient_email")?,
+        country: row.col("recipient_country")?,
+        state: row.col("recipient_state")?,
+        city: row.col("recipient_city")?,
+        address1: row.col("recipient_address1")?,
+        address2: row.col("recipient_address2")?,
+        postal_code: row.col("recipient_postal_code")?,
+    })
+}
+
 fn label_status_of(row: &AnyRow) -> AppResult<LabelStatus> {
     let code: String = row.col("label_status")?;
     LabelStatus::from_code(&code).ok_or(AppError::Internal)
@@ -436,17 +451,7 @@ impl OrderStore for SqlOrderStore {
             warehouse_id: Some(get_i("warehouse_id")?),
             business_type_id: Some(get_i("business_type_id")?),
             platform_order_no: get_s("platform_order_no")?,
-            recipient: Recipient {
-                name: get_s("recipient_name")?,
-                phone: get_s("recipient_phone")?,
-                email: get_s("recipient_email")?,
-                country: get_s("recipient_country")?,
-                state: get_s("recipient_state")?,
-                city: get_s("recipient_city")?,
-                address1: get_s("recipient_address1")?,
-                address2: get_s("recipient_address2")?,
-                postal_code: get_s("recipient_postal_code")?,
-            },
+            recipient: recipient_of(&row)?,
             lines: lines.iter().map(|l| OrderLineDraft { sku_id: l.sku_id, quantity: l.quantity }).collect(),
             channel_id: Some(channel_id),
             signature_option: signature.as_deref().and_then(SignatureOption::from_code),
