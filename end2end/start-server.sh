@@ -9,4 +9,5 @@ export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_ADDR=127.0.0.1:3100
 # Slow carrier: the browser tests can see "Label: pending" before the label arrives.
 export DROPDOCK_SANDBOX_LATENCY_MS=1200
+export DROPDOCK_LABEL_WORKERS=2
 exec target/debug/server

@@ -20,6 +20,7 @@ const bundle = {
 };
 const orders = json(`${root}target/bench/orders.json`) ?? [];
 const pageload = json(`${root}target/bench/pageload.json`) ?? [];
+const labels = json(`${root}target/bench/labels.json`) ?? [];
 
 const rows = [];
 const row = (what, figure, goal, ok) => rows.push({ what, figure, goal, verdict: ok === null ? '' : ok ? 'ok' : 'OVER' });
@@ -36,6 +37,9 @@ for (const b of orders) {
   row(`${b.backend}: create over HTTP (${c.clients} clients)`, `${c.http_per_s.toFixed(0)} orders/s`, `vs raw sqlx loop ${c.raw_per_s.toFixed(0)}/s`, null);
   row(`${b.backend}: create ratio HTTP / raw`, c.ratio.toFixed(2), 'higher is better', null);
 }
+for (const l of labels) {
+  row(`label worker: ${l.workers} worker(s), ${l.backend}`, `${l.labels_per_s.toFixed(1)} labels/s`, `${l.orders} labels, carrier ${l.carrier_latency_ms} ms/call`, null);
+}
 for (const p of pageload) {
   row(`page load ${p.path} (390px, 4x CPU)`, `TTI ${p.tti_ms_median} ms, ${kb(p.transferred_bytes)}`, 'median of 5 cold loads', null);
 }
@@ -46,5 +50,5 @@ console.log(line('measure', 'figure', 'judged against', 'verdict'));
 console.log(line('-'.repeat(w[0]), '-'.repeat(w[1]), '-'.repeat(w[2]), '-------'));
 for (const r of rows) console.log(line(r.what, r.figure, r.goal, r.verdict));
 
-writeFileSync(`${root}target/bench/results.json`, JSON.stringify({ measured_at: new Date().toISOString(), bundle, orders, pageload }, null, 2));
+writeFileSync(`${root}target/bench/results.json`, JSON.stringify({ measured_at: new Date().toISOString(), bundle, orders, labels, pageload }, null, 2));
 console.log(`\nwritten: target/bench/results.json`);

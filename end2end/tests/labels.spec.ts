@@ -32,9 +32,9 @@ test('carrier label appears on the open list without a reload; a refused address
   await expect(ok.getByText('Label: pending')).toBeVisible();
   await bad.getByRole('button', { name: 'Submit' }).click();
   // ...then the tracking number arrives by itself (server-sent events).
-  await expect(ok.locator('td[data-label="Tracking No."]')).toContainText(/\d{22}/, { timeout: 20_000 });
+  await expect(ok.locator('td[data-label="Tracking No."]')).toContainText(/\d{22}/, { timeout: 40_000 });
   await expect(ok.getByRole('link', { name: 'PDF' })).toBeVisible();
-  await expect(bad.getByText(/Label failed: Address not found/)).toBeVisible({ timeout: 20_000 });
+  await expect(bad.getByText(/Label failed: Address not found/)).toBeVisible({ timeout: 40_000 });
   await expect(bad.getByRole('button', { name: 'Retry' })).toBeVisible();
   expect(await page.evaluate(() => (window as any).__stillTheSamePage)).toBe(true);
   await page.screenshot({ path: '../target/e2e-screens/order-list-labels-desktop.png', fullPage: true });

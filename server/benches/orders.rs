@@ -39,16 +39,115 @@ async fn main() -> Res<()> {
         Err(_) => eprintln!("DROPDOCK_BENCH_PG_URL not set: skipping PostgreSQL"),
     }
     std::fs::write(out_dir.join("orders.json"), serde_json::to_string_pretty(&results)?)?;
+
+    println!("\n## Label worker throughput (sandbox carrier, {SANDBOX_LATENCY_MS} ms per call)");
+    let mut labels = Vec::new();
+    for workers in [1usize, 2] {
+        let url = match std::env::var("DROPDOCK_BENCH_PG_URL") {
+            Ok(admin) => fresh_pg_named(&admin, &format!("dropdock_bench_labels_{workers}")).await?,
+            Err(_) => format!("sqlite://{}/labels-{workers}.db", sqlite_dir.display()),
+        };
+        let backend = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+        let rate = label_throughput(url, workers).await?;
+        labels.push(json!({ "backend": backend, "workers": workers, "labels_per_s": rate, "orders": LABEL_ORDERS, "carrier_latency_ms": SANDBOX_LATENCY_MS }));
+    }
+    std::fs::write(out_dir.join("labels.json"), serde_json::to_string_pretty(&labels)?)?;
     Ok(())
 }
 
 async fn fresh_pg_database(admin: &str) -> Res<String> {
+    fresh_pg_named(admin, "dropdock_bench").await
+}
+
+async fn fresh_pg_named(admin: &str, name: &str) -> Res<String> {
     let conn = sqlx::PgPool::connect(admin).await?;
-    sqlx::query("DROP DATABASE IF EXISTS dropdock_bench WITH (FORCE)").execute(&conn).await?;
-    sqlx::query("CREATE DATABASE dropdock_bench").execute(&conn).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&conn).await?;
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&conn).await?;
     conn.close().await;
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-    Ok(format!("{base}/dropdock_bench"))
+    Ok(format!("{base}/{name}"))
+}
+
+const LABEL_ORDERS: usize = 200;
+const SANDBOX_LATENCY_MS: u64 = 30;
+
+/// Label worker throughput against the sandbox carrier (30 ms per call, three calls per
+/// label): 200 submitted orders, then `workers` workers start and the clock runs until the
+/// last label is stored.
+async fn label_throughput(database_url: String, workers: usize) -> Res<f64> {
+    use server::sandbox::carrier::{start_sandbox_carrier_with, SandboxConfig};
+    let (carrier_addr, _sandbox) = start_sandbox_carrier_with(
+        "127.0.0.1:0".parse()?,
+        SandboxConfig { latency_ms: SANDBOX_LATENCY_MS, ..SandboxConfig::default() },
+    )
+    .await?;
+    let carrier_url = format!("http://{carrier_addr}");
+    let data_dir = std::env::temp_dir().join(format!("dropdock-bench-labels-{}-{workers}", std::process::id()));
+    let config = server::Config {
+        label_workers: 0,
+        carrier_url: Some(carrier_url.clone()),
+        ..server::Config::local(database_url, data_dir.clone())
+    };
+    let server::App { router, db, .. } = server::build(&config).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service()).await;
+    });
+    let http = Http::login(&base).await?;
+    let catalog: Catalog = serde_json::from_value(http.call("orders/catalog", json!({})).await?)?;
+    let channel = catalog.channels.iter().find(|c| c.code == "UPS_GND").ok_or_else(|| anyhow::anyhow!("no UPS_GND"))?.clone();
+    let sku = catalog.skus_in(channel.warehouse_id).next().ok_or_else(|| anyhow::anyhow!("no SKU"))?.clone();
+    let draft = OrderDraft {
+        warehouse_id: Some(channel.warehouse_id),
+        business_type_id: Some(channel.business_type_id),
+        recipient: Recipient {
+            name: "Bench Person".into(),
+            phone: "+1 555 0100".into(),
+            country: "US".into(),
+            state: "FL".into(),
+            city: "Miami".into(),
+            address1: "1 Main St".into(),
+            postal_code: "33132".into(),
+            ..Default::default()
+        },
+        lines: vec![OrderLineDraft { sku_id: sku.id, quantity: 1 }],
+        channel_id: Some(channel.id),
+        ..Default::default()
+    };
+    for _ in 0..LABEL_ORDERS {
+        let id = http.call("orders/save", json!({ "id": null, "draft": draft })).await?;
+        http.call("orders/submit", json!({ "id": id })).await?;
+    }
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM label_jobs WHERE status = 'pending'").fetch_one(&db.pool).await?.try_get(0)?;
+    let carrier: std::sync::Arc<dyn app::ports::Carrier> =
+        std::sync::Arc::new(server::carrier::HttpCarrier::new(server::carrier::HttpCarrierConfig::new(carrier_url, "bench"))?);
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for _ in 0..workers {
+        let worker = server::label_worker::LabelWorker {
+            db: db.clone(),
+            carrier: carrier.clone(),
+            clock: std::sync::Arc::new(server::SystemClock),
+            blobs: server::blobs::Blobs::local(&data_dir.join("labels"))?,
+            lock: Duration::from_secs(120),
+        };
+        handles.push(worker.spawn(Duration::from_millis(20)));
+    }
+    loop {
+        let done: i64 = sqlx::query("SELECT COUNT(*) FROM label_jobs WHERE status = 'done'").fetch_one(&db.pool).await?.try_get(0)?;
+        if done >= total {
+            break;
+        }
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(300), "labels did not finish ({done}/{total})");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let rate = total as f64 / started.elapsed().as_secs_f64();
+    for h in handles {
+        h.abort();
+    }
+    println!("labels: {total} bought by {workers} worker(s) in {:.1}s = {rate:.1} labels/s", started.elapsed().as_secs_f64());
+    Ok(rate)
 }
 
 struct Http {
