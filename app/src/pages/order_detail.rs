@@ -126,8 +126,11 @@ fn OrderDetailView(
                         error=order.label_error.clone() on_retry=move |_| on_action(DetailAction::RetryLabel)/></dd>
                     <dt>"Shipping Cost"</dt>
                     <dd>{order.shipping_cost_minor.map(|m| format_money(m, &order.shipping_currency)).unwrap_or_default()}</dd>
-                    <dt>"Shipping Label"</dt>
-                    <dd>{order.draft.label.clone().map(|l| view! { <a href=format!("/api/labels/{}", l.id) target="_blank">{l.file_name}</a> })}</dd>
+                    // The merchant's own label (self-pickup); carrier labels are linked above.
+                    {order.draft.label.clone().map(|l| view! {
+                        <dt>"Shipping Label"</dt>
+                        <dd><a href=format!("/api/labels/{}", l.id) target="_blank">{l.file_name}</a></dd>
+                    })}
                 </dl>
             </section>
         </div>

@@ -61,7 +61,7 @@ pub struct SandboxConfig {
 
 impl Default for SandboxConfig {
     fn default() -> Self {
-        SandboxConfig { latency_ms: 0, mode: SandboxMode::Normal, fail_next_n: 0, tracking_step_ms: 60_000 }
+        SandboxConfig { latency_ms: 0, mode: SandboxMode::Normal, fail_next_n: 0, tracking_step_ms: 3_600_000 }
     }
 }
 
