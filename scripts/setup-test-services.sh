@@ -36,3 +36,14 @@ if [ "$(id -u)" = 0 ]; then as_postgres=(runuser -u postgres --); else as_postgr
 # Databases left behind by earlier runs whose tests failed before cleaning up.
 "${as_postgres[@]}" psql -q -At -c "SELECT 'DROP DATABASE IF EXISTS \"' || datname || '\" WITH (FORCE);' FROM pg_database WHERE datname LIKE 'dd\_test\_%'" \
   | "${as_postgres[@]}" psql -q >/dev/null
+
+# A loopback S3 (moto, from PyPI) for the label-store tests.
+if ! curl -fs -o /dev/null http://127.0.0.1:5055/moto-api/; then
+  if ! python3 -c "import moto.server" 2>/dev/null; then
+    log "Installing moto (local S3 for tests)"
+    python3 -m pip install --quiet --disable-pip-version-check "moto[server]"
+  fi
+  log "Starting moto S3 on 127.0.0.1:5055"
+  nohup python3 -m moto.server -H 127.0.0.1 -p 5055 > /tmp/dropdock-moto.log 2>&1 &
+  for _ in $(seq 1 40); do curl -fs -o /dev/null http://127.0.0.1:5055/moto-api/ && break; sleep 0.5; done
+fi

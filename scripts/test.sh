@@ -9,6 +9,7 @@ start=$(date +%s)
 bash scripts/setup-build-tools.sh
 bash scripts/setup-test-services.sh
 export DROPDOCK_TEST_PG_URL="${DROPDOCK_TEST_PG_URL:-postgres://dropdock:dropdock@127.0.0.1:5432/postgres}"
+export DROPDOCK_TEST_S3_ENDPOINT="${DROPDOCK_TEST_S3_ENDPOINT:-http://127.0.0.1:5055}"
 
 log "Building server and WASM (cargo leptos build, debug)"
 cargo leptos build

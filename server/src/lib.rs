@@ -34,6 +34,9 @@ pub struct Config {
     pub carrier_api_key: String,
     /// Delay the sandbox carrier adds to every call (demo realism, browser tests of "pending").
     pub sandbox_latency_ms: u64,
+    /// `s3://bucket/prefix` to keep label documents in S3 (AWS_* variables for credentials,
+    /// region and endpoint); None keeps them under `data_dir/labels`.
+    pub label_store_url: Option<String>,
     /// Label workers in this process (0: another process does the work).
     pub label_workers: usize,
     /// How often an idle label worker looks for due jobs.
@@ -56,6 +59,7 @@ impl Config {
             carrier_url: std::env::var("DROPDOCK_CARRIER_URL").ok().filter(|u| !u.is_empty()),
             carrier_api_key: var("DROPDOCK_CARRIER_API_KEY", "sandbox"),
             sandbox_latency_ms: var("DROPDOCK_SANDBOX_LATENCY_MS", "0").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_SANDBOX_LATENCY_MS: {e}"))?,
+            label_store_url: std::env::var("DROPDOCK_LABEL_STORE_URL").ok().filter(|u| !u.is_empty()),
             label_workers: var("DROPDOCK_LABEL_WORKERS", "1").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_LABEL_WORKERS: {e}"))?,
             label_poll: std::time::Duration::from_millis(500),
             label_lock: std::time::Duration::from_millis(
@@ -75,6 +79,7 @@ impl Config {
             carrier_url: None,
             carrier_api_key: "sandbox".into(),
             sandbox_latency_ms: 0,
+            label_store_url: None,
             label_workers: 1,
             label_poll: std::time::Duration::from_millis(100),
             label_lock: std::time::Duration::from_secs(120),
@@ -128,7 +133,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     };
     let carrier: Arc<dyn app::ports::Carrier> =
         Arc::new(carrier::HttpCarrier::new(carrier::HttpCarrierConfig::new(carrier_url, config.carrier_api_key.clone()))?);
-    let blobs = blobs::Blobs::local(&config.data_dir.join("labels"))?;
+    let blobs = blobs::Blobs::from_config(config.label_store_url.as_deref(), &config.data_dir.join("labels"))?;
     for _ in 0..config.label_workers {
         let worker = label_worker::LabelWorker {
             db: db.clone(),

@@ -47,6 +47,11 @@ fn pg_admin_url() -> String {
 
 impl TestApp {
     pub async fn start(backend: Backend) -> TestApp {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// Like `start`, with a chance to adjust the configuration first.
+    pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut server::Config)) -> TestApp {
         let dir = tempdir::TempDir::new();
         let (database_url, pg_cleanup) = match backend {
             Backend::Sqlite => (format!("sqlite://{}/test.db", dir.0.display()), None),
@@ -60,7 +65,8 @@ impl TestApp {
                 (format!("{base}/{name}"), Some((admin, name)))
             }
         };
-        let config = server::Config::local(database_url, dir.0.join("data"));
+        let mut config = server::Config::local(database_url, dir.0.join("data"));
+        adjust(&mut config);
         let server::App { router, db, sandbox } = server::build(&config).await.expect("app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
@@ -72,6 +78,11 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// The app's data directory (local label files live under `labels/`).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.0.join("data")
     }
 
     /// A signed-in client (cookie jar), like one browser.
