@@ -86,8 +86,8 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
     }
 }
 
-/// Server function errors raised before our code runs (e.g. a malformed body) leave with 500;
-/// give every AppError the status of its kind instead, so bad input is a clear 4xx.
+/// server_fn sends every error with status 500; give each AppError the status of its kind
+/// (422 validation, 409 refused, 404, 401, 400 malformed body …). The one place that decides it.
 async fn error_status_from_body(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
@@ -103,15 +103,24 @@ async fn error_status_from_body(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn upload_error(status: StatusCode, message: impl Into<String>) -> Response {
+fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(UploadError { error: message.into() })).into_response()
+}
+
+/// An unreadable or oversized multipart body.
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> Response {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        json_error(StatusCode::PAYLOAD_TOO_LARGE, MSG_LABEL_TOO_LARGE)
+    } else {
+        json_error(e.status(), format!("The upload could not be read: {}", e.body_text()))
+    }
 }
 
 async fn merchant_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
     match user_from_request(state, headers).await {
         Some(CurrentUser { role: Role::Merchant, merchant_id: Some(m), .. }) => Ok(m),
-        Some(_) => Err(upload_error(StatusCode::FORBIDDEN, "Only merchant users can upload labels")),
-        None => Err(upload_error(StatusCode::UNAUTHORIZED, "Please sign in")),
+        Some(_) => Err(json_error(StatusCode::FORBIDDEN, "This is for merchant users only")),
+        None => Err(json_error(StatusCode::UNAUTHORIZED, "Please sign in")),
     }
 }
 
@@ -124,9 +133,8 @@ async fn upload_label(State(state): State<AppState>, headers: axum::http::Header
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => return upload_error(StatusCode::BAD_REQUEST, "No file was uploaded (expected a form field named \"file\")"),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return upload_error(StatusCode::PAYLOAD_TOO_LARGE, MSG_LABEL_TOO_LARGE),
-            Err(e) => return upload_error(e.status(), format!("The upload could not be read: {}", e.body_text())),
+            Ok(None) => return json_error(StatusCode::BAD_REQUEST, "No file was uploaded (expected a form field named \"file\")"),
+            Err(e) => return multipart_error(&e),
         };
         if field.name() != Some("file") {
             continue;
@@ -134,14 +142,13 @@ async fn upload_label(State(state): State<AppState>, headers: axum::http::Header
         let file_name = field.file_name().unwrap_or("label.pdf").to_string();
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return upload_error(StatusCode::PAYLOAD_TOO_LARGE, MSG_LABEL_TOO_LARGE),
-            Err(e) => return upload_error(e.status(), format!("The upload could not be read: {}", e.body_text())),
+            Err(e) => return multipart_error(&e),
         };
         let now = state.services.clock.now_ms();
         return match state.labels.save(merchant, &file_name, &bytes, now).await {
             Ok(label) => (StatusCode::CREATED, Json(label)).into_response(),
-            Err(LabelUploadError::Rejected(msg)) => upload_error(StatusCode::UNPROCESSABLE_ENTITY, msg),
-            Err(LabelUploadError::App(e)) => upload_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+            Err(LabelUploadError::Rejected(msg)) => json_error(StatusCode::UNPROCESSABLE_ENTITY, msg),
+            Err(LabelUploadError::App(e)) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         };
     }
 }
@@ -153,8 +160,8 @@ async fn download_label(State(state): State<AppState>, headers: axum::http::Head
     };
     match state.labels.read(merchant, &id).await {
         Ok(Some((label, bytes))) => file_response(bytes, "application/pdf", &label.file_name),
-        Ok(None) => upload_error(StatusCode::NOT_FOUND, "Not found"),
-        Err(e) => upload_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "Not found"),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
 
@@ -167,12 +174,12 @@ async fn download_carrier_label(State(state): State<AppState>, headers: axum::ht
     let (format, content_type, ext) = match format.as_str() {
         "pdf" => (CarrierLabelFormat::Pdf, "application/pdf", "pdf"),
         "zpl" => (CarrierLabelFormat::Zpl, "text/plain; charset=utf-8", "zpl"),
-        _ => return upload_error(StatusCode::NOT_FOUND, "Label format must be pdf or zpl"),
+        _ => return json_error(StatusCode::NOT_FOUND, "Label format must be pdf or zpl"),
     };
     match state.labels.read_carrier_label(merchant, id, format).await {
         Ok(Some(bytes)) => file_response(bytes, content_type, &format!("{}-label.{ext}", app::domain::order_no(id))),
-        Ok(None) => upload_error(StatusCode::NOT_FOUND, "This order has no carrier label yet"),
-        Err(e) => upload_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "This order has no carrier label yet"),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
 

@@ -11,12 +11,9 @@ use crate::error::AppError;
 pub async fn wave_queue() -> Result<Vec<OrderSummary>, AppError> {
     use crate::api::ssr::*;
     use crate::ports::OrderScope;
-    respond(async move {
-        let (_, warehouse) = require_warehouse().await?;
-        let query = OrderListQuery { status: Some(OrderStatus::Submitted), limit: Some(MAX_PAGE_SIZE), ..Default::default() };
-        Ok(services()?.orders.list(OrderScope::Warehouse(warehouse), &query).await?.rows)
-    })
-    .await
+    let (_, warehouse) = require_warehouse().await?;
+    let query = OrderListQuery { status: Some(OrderStatus::Submitted), limit: Some(MAX_PAGE_SIZE), ..Default::default() };
+    Ok(services()?.orders.list(OrderScope::Warehouse(warehouse), &query).await?.rows)
 }
 
 /// Submitted → Waved. From here on the merchant can no longer intercept the order.
@@ -24,12 +21,9 @@ pub async fn wave_queue() -> Result<Vec<OrderSummary>, AppError> {
 pub async fn wave_order(id: OrderId) -> Result<OrderStatus, AppError> {
     use crate::api::ssr::*;
     use crate::ports::OrderScope;
-    respond(async move {
-        let (user, warehouse) = require_warehouse().await?;
-        let svc = services()?;
-        svc.orders
-            .transition(OrderScope::Warehouse(warehouse), id, OrderAction::Wave, &(&user).into(), svc.clock.now_ms())
-            .await
-    })
-    .await
+    let (user, warehouse) = require_warehouse().await?;
+    let svc = services()?;
+    svc.orders
+        .transition(OrderScope::Warehouse(warehouse), id, OrderAction::Wave, &(&user).into(), svc.clock.now_ms())
+        .await
 }

@@ -1,5 +1,6 @@
 //! Server functions, one file per area. Each body: authorize → validate with the domain →
-//! call a port → map the error. Helpers here keep those bodies short.
+//! call a port → map the error. Helpers here keep those bodies short. The HTTP status of an
+//! error follows its `AppError` kind (set in one place: `server::web::error_status_from_body`).
 
 pub mod auth;
 pub mod floor;
@@ -7,8 +8,6 @@ pub mod orders;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use std::future::Future;
-
     use leptos::prelude::*;
 
     use crate::domain::{CurrentUser, MerchantId, Role, WarehouseId};
@@ -32,19 +31,6 @@ pub(crate) mod ssr {
                 AppError::Unavailable("The carrier is not answering right now; please try again in a minute".into())
             }
         }
-    }
-
-    /// Runs a server function body and gives its error the right HTTP status.
-    pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-        let result = body.await;
-        if let Err(e) = &result {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(status) = http::StatusCode::from_u16(e.http_status()) {
-                    res.set_status(status);
-                }
-            }
-        }
-        result
     }
 
     /// The session token from the request's cookie header, if any.

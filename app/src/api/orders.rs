@@ -10,36 +10,27 @@ use crate::error::AppError;
 #[server(endpoint = "orders/catalog", input = Json)]
 pub async fn get_catalog() -> Result<Catalog, AppError> {
     use crate::api::ssr::*;
-    respond(async move {
-        let (_, merchant) = require_merchant().await?;
-        services()?.catalog.catalog_for_merchant(merchant).await
-    })
-    .await
+    let (_, merchant) = require_merchant().await?;
+    services()?.catalog.catalog_for_merchant(merchant).await
 }
 
 #[server(endpoint = "orders/list", input = Json)]
 pub async fn list_orders(query: OrderListQuery) -> Result<OrderPage, AppError> {
     use crate::api::ssr::*;
     use crate::ports::OrderScope;
-    respond(async move {
-        let (_, merchant) = require_merchant().await?;
-        if query.search.chars().count() > 100 {
-            return Err(ValidationErrors::single("search", "Search text is too long (max 100 characters)").into());
-        }
-        services()?.orders.list(OrderScope::Merchant(merchant), &query).await
-    })
-    .await
+    let (_, merchant) = require_merchant().await?;
+    if query.search.chars().count() > 100 {
+        return Err(ValidationErrors::single("search", "Search text is too long (max 100 characters)").into());
+    }
+    services()?.orders.list(OrderScope::Merchant(merchant), &query).await
 }
 
 #[server(endpoint = "orders/get", input = Json)]
 pub async fn get_order(id: OrderId) -> Result<OrderDetail, AppError> {
     use crate::api::ssr::*;
     use crate::ports::OrderScope;
-    respond(async move {
-        let (_, merchant) = require_merchant().await?;
-        services()?.orders.get(OrderScope::Merchant(merchant), id).await?.ok_or(AppError::NotFound)
-    })
-    .await
+    let (_, merchant) = require_merchant().await?;
+    services()?.orders.get(OrderScope::Merchant(merchant), id).await?.ok_or(AppError::NotFound)
 }
 
 /// Creates a Draft order (`id` = None) or replaces a Draft's contents. Runs exactly the
@@ -47,29 +38,26 @@ pub async fn get_order(id: OrderId) -> Result<OrderDetail, AppError> {
 #[server(endpoint = "orders/save", input = Json)]
 pub async fn save_order(id: Option<OrderId>, draft: OrderDraft) -> Result<OrderId, AppError> {
     use crate::api::ssr::*;
-    respond(async move {
-        let (user, merchant) = require_merchant().await?;
-        let svc = services()?;
-        let mut draft = draft.trimmed();
-        let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
-        validate_for_save(&draft, &catalog)?;
-        if let Some(label) = &draft.label {
-            // The browser only names the label; take its details from storage, and only if it
-            // is this merchant's.
-            let stored = svc.labels.find(merchant, &label.id).await?;
-            let stored = stored.ok_or_else(|| {
-                ValidationErrors::single(FIELD_LABEL, "The uploaded label was not found; please upload it again")
-            })?;
-            draft.label = Some(stored);
-        }
-        let now = svc.clock.now_ms();
-        let actor = (&user).into();
-        match id {
-            None => svc.orders.create(merchant, &actor, &draft, now).await,
-            Some(id) => svc.orders.update_draft(merchant, &actor, id, &draft, now).await.map(|_| id),
-        }
-    })
-    .await
+    let (user, merchant) = require_merchant().await?;
+    let svc = services()?;
+    let mut draft = draft.trimmed();
+    let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
+    validate_for_save(&draft, &catalog)?;
+    if let Some(label) = &draft.label {
+        // The browser only names the label; take its details from storage, and only if it
+        // is this merchant's.
+        let stored = svc.labels.find(merchant, &label.id).await?;
+        let stored = stored.ok_or_else(|| {
+            ValidationErrors::single(FIELD_LABEL, "The uploaded label was not found; please upload it again")
+        })?;
+        draft.label = Some(stored);
+    }
+    let now = svc.clock.now_ms();
+    let actor = (&user).into();
+    match id {
+        None => svc.orders.create(merchant, &actor, &draft, now).await,
+        Some(id) => svc.orders.update_draft(merchant, &actor, id, &draft, now).await.map(|_| id),
+    }
 }
 
 /// Draft → Submitted: hands the order to the warehouse. Re-checks the order first, since the
@@ -78,19 +66,16 @@ pub async fn save_order(id: Option<OrderId>, draft: OrderDraft) -> Result<OrderI
 pub async fn submit_order(id: OrderId) -> Result<OrderStatus, AppError> {
     use crate::api::ssr::*;
     use crate::ports::OrderScope;
-    respond(async move {
-        let (user, merchant) = require_merchant().await?;
-        let svc = services()?;
-        let scope = OrderScope::Merchant(merchant);
-        let order = svc.orders.get(scope, id).await?.ok_or(AppError::NotFound)?;
-        OrderAction::Submit.apply(order.status)?;
-        let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
-        validate_for_save(&order.draft, &catalog)?;
-        // Self-pickup orders already carry the merchant's label; all others get one bought.
-        let needs_carrier_label = !order.channel.is_some_and(|c| c.is_self_pickup());
-        svc.orders.submit(merchant, id, &(&user).into(), needs_carrier_label, svc.clock.now_ms()).await
-    })
-    .await
+    let (user, merchant) = require_merchant().await?;
+    let svc = services()?;
+    let scope = OrderScope::Merchant(merchant);
+    let order = svc.orders.get(scope, id).await?.ok_or(AppError::NotFound)?;
+    OrderAction::Submit.apply(order.status)?;
+    let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
+    validate_for_save(&order.draft, &catalog)?;
+    // Self-pickup orders already carry the merchant's label; all others get one bought.
+    let needs_carrier_label = !order.channel.is_some_and(|c| c.is_self_pickup());
+    svc.orders.submit(merchant, id, &(&user).into(), needs_carrier_label, svc.clock.now_ms()).await
 }
 
 /// Queues the carrier label purchase again after it failed (e.g. once the address is fixed
@@ -98,45 +83,36 @@ pub async fn submit_order(id: OrderId) -> Result<OrderStatus, AppError> {
 #[server(endpoint = "orders/retry-label", input = Json)]
 pub async fn retry_label(id: OrderId) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    respond(async move {
-        let (_, merchant) = require_merchant().await?;
-        let svc = services()?;
-        svc.orders.retry_label(merchant, id, svc.clock.now_ms()).await
-    })
-    .await
+    let (_, merchant) = require_merchant().await?;
+    let svc = services()?;
+    svc.orders.retry_label(merchant, id, svc.clock.now_ms()).await
 }
 
 /// Submitted → Draft, refused once the warehouse has waved the order.
 #[server(endpoint = "orders/intercept", input = Json)]
 pub async fn intercept_order(id: OrderId) -> Result<OrderStatus, AppError> {
     use crate::api::ssr::*;
-    respond(async move {
-        let (user, merchant) = require_merchant().await?;
-        let svc = services()?;
-        let bought = svc.orders.intercept(merchant, id, &(&user).into(), svc.clock.now_ms()).await?;
-        if let Some(label_id) = bought {
-            // The order is back in Draft either way; a failed void is for the logs.
-            if let Err(e) = svc.carrier.void_label(&label_id).await {
-                tracing::warn!(order = id, error = %e, "voiding the carrier label failed");
-            }
+    let (user, merchant) = require_merchant().await?;
+    let svc = services()?;
+    let bought = svc.orders.intercept(merchant, id, &(&user).into(), svc.clock.now_ms()).await?;
+    if let Some(label_id) = bought {
+        // The order is back in Draft either way; a failed void is for the logs.
+        if let Err(e) = svc.carrier.void_label(&label_id).await {
+            tracing::warn!(order = id, error = %e, "voiding the carrier label failed");
         }
-        Ok(OrderStatus::Draft)
-    })
-    .await
+    }
+    Ok(OrderStatus::Draft)
 }
 
 /// Rates the carrier quotes for the form's current warehouse, recipient, SKUs and channel.
 #[server(endpoint = "orders/quote", input = Json)]
 pub async fn quote_rates(draft: OrderDraft) -> Result<Vec<RateQuote>, AppError> {
     use crate::api::ssr::*;
-    respond(async move {
-        let (_, merchant) = require_merchant().await?;
-        let svc = services()?;
-        let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
-        let shipment = shipment_for_quote(&draft.trimmed(), &catalog)?;
-        svc.carrier.quote(&shipment).await.map_err(carrier_error)
-    })
-    .await
+    let (_, merchant) = require_merchant().await?;
+    let svc = services()?;
+    let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
+    let shipment = shipment_for_quote(&draft.trimmed(), &catalog)?;
+    svc.carrier.quote(&shipment).await.map_err(carrier_error)
 }
 
 /// The carrier's tracking events for the order's label, oldest first (empty without a label).
@@ -144,14 +120,11 @@ pub async fn quote_rates(draft: OrderDraft) -> Result<Vec<RateQuote>, AppError> 
 pub async fn get_tracking(id: OrderId) -> Result<Vec<TrackingEvent>, AppError> {
     use crate::api::ssr::*;
     use crate::ports::OrderScope;
-    respond(async move {
-        let (_, merchant) = require_merchant().await?;
-        let svc = services()?;
-        let order = svc.orders.get(OrderScope::Merchant(merchant), id).await?.ok_or(AppError::NotFound)?;
-        if order.label_status != LabelStatus::Ready {
-            return Ok(Vec::new());
-        }
-        svc.carrier.track(&order.draft.tracking_no).await.map_err(carrier_error)
-    })
-    .await
+    let (_, merchant) = require_merchant().await?;
+    let svc = services()?;
+    let order = svc.orders.get(OrderScope::Merchant(merchant), id).await?.ok_or(AppError::NotFound)?;
+    if order.label_status != LabelStatus::Ready {
+        return Ok(Vec::new());
+    }
+    svc.carrier.track(&order.draft.tracking_no).await.map_err(carrier_error)
 }
