@@ -96,25 +96,7 @@ async fn label_throughput(database_url: String, workers: usize) -> Res<f64> {
     });
     let http = Http::login(&base).await?;
     let catalog: Catalog = serde_json::from_value(http.call("orders/catalog", json!({})).await?)?;
-    let channel = catalog.channels.iter().find(|c| c.code == "UPS_GND").ok_or_else(|| anyhow::anyhow!("no UPS_GND"))?.clone();
-    let sku = catalog.skus_in(channel.warehouse_id).next().ok_or_else(|| anyhow::anyhow!("no SKU"))?.clone();
-    let draft = OrderDraft {
-        warehouse_id: Some(channel.warehouse_id),
-        business_type_id: Some(channel.business_type_id),
-        recipient: Recipient {
-            name: "Bench Person".into(),
-            phone: "+1 555 0100".into(),
-            country: "US".into(),
-            state: "FL".into(),
-            city: "Miami".into(),
-            address1: "1 Main St".into(),
-            postal_code: "33132".into(),
-            ..Default::default()
-        },
-        lines: vec![OrderLineDraft { sku_id: sku.id, quantity: 1 }],
-        channel_id: Some(channel.id),
-        ..Default::default()
-    };
+    let draft = server::seed::sample_draft(&catalog, "UPS_GND").ok_or_else(|| anyhow::anyhow!("no UPS_GND order possible at LAX1"))?;
     for _ in 0..LABEL_ORDERS {
         let id = http.call("orders/save", json!({ "id": null, "draft": draft })).await?;
         http.call("orders/submit", json!({ "id": id })).await?;
@@ -415,27 +397,7 @@ async fn explain(db: &Db, q: &OrderListQuery) -> Res<String> {
 async fn create_throughput(db: &Db, base: &str) -> Res<Value> {
     let http = Http::login(base).await?;
     let catalog: Catalog = serde_json::from_value(http.call("orders/catalog", json!({})).await?)?;
-    let channel = catalog.channels.iter().find(|c| c.code == "USPS_GA").ok_or_else(|| anyhow::anyhow!("no USPS_GA"))?.clone();
-    let sku = catalog.skus_in(channel.warehouse_id).next().ok_or_else(|| anyhow::anyhow!("no SKU"))?.clone();
-    let draft = OrderDraft {
-        warehouse_id: Some(channel.warehouse_id),
-        business_type_id: Some(channel.business_type_id),
-        platform_order_no: "#BENCH".into(),
-        recipient: Recipient {
-            name: "Bench Person".into(),
-            phone: "+1 555 0100".into(),
-            email: String::new(),
-            country: "US".into(),
-            state: "CA".into(),
-            city: "Los Angeles".into(),
-            address1: "1 Main St".into(),
-            address2: String::new(),
-            postal_code: "90001".into(),
-        },
-        lines: vec![OrderLineDraft { sku_id: sku.id, quantity: 1 }],
-        channel_id: Some(channel.id),
-        ..Default::default()
-    };
+    let draft = server::seed::sample_draft(&catalog, "USPS_GA").ok_or_else(|| anyhow::anyhow!("no USPS_GA order possible at LAX1"))?;
 
     let per_client = CREATE_ORDERS / CREATE_CLIENTS;
     let mut clients = Vec::new();
@@ -462,18 +424,37 @@ async fn create_throughput(db: &Db, base: &str) -> Res<Value> {
     let t = Instant::now();
     for _ in 0..CREATE_ORDERS {
         let mut tx = db.begin_write().await?;
+        // The same row the save server function writes for `draft`.
+        let r = &draft.recipient;
+        let line = &draft.lines[0];
         let id: i64 = sqlx::query(
             "INSERT INTO orders (merchant_id, warehouse_id, business_type_id, channel_id, status, platform_order_no, tracking_no, recipient_name, recipient_name_lc, recipient_phone, recipient_email, recipient_country, recipient_state, recipient_city, recipient_address1, recipient_address2, recipient_postal_code, total_units, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'draft', '#BENCH', '', 'Bench Person', 'bench person', '+1 555 0100', '', 'US', 'CA', 'Los Angeles', '1 Main St', '', '90001', 1, 0, 0) RETURNING id",
+             VALUES ($1, $2, $3, $4, 'draft', '', '', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, 0) RETURNING id",
         )
         .bind(acme)
-        .bind(channel.warehouse_id)
-        .bind(channel.business_type_id)
-        .bind(channel.id)
+        .bind(draft.warehouse_id)
+        .bind(draft.business_type_id)
+        .bind(draft.channel_id)
+        .bind(r.name.as_str())
+        .bind(r.name.to_lowercase())
+        .bind(r.phone.as_str())
+        .bind(r.email.as_str())
+        .bind(r.country.as_str())
+        .bind(r.state.as_str())
+        .bind(r.city.as_str())
+        .bind(r.address1.as_str())
+        .bind(r.address2.as_str())
+        .bind(r.postal_code.as_str())
+        .bind(line.quantity)
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-        sqlx::query("INSERT INTO order_lines (order_id, line_no, sku_id, quantity) VALUES ($1, 0, $2, 1)").bind(id).bind(sku.id).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO order_lines (order_id, line_no, sku_id, quantity) VALUES ($1, 0, $2, $3)")
+            .bind(id)
+            .bind(line.sku_id)
+            .bind(line.quantity)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO order_events (order_id, at, actor_user_id, actor_name, action, from_status, to_status) VALUES ($1, 0, 1, 'bench', 'create', NULL, 'draft')")
             .bind(id)
             .execute(&mut *tx)

@@ -172,3 +172,28 @@ pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
     }
     Ok(true)
 }
+
+/// A complete order from LAX1 to Miami on `channel_code` (3 units of the first LAX1 SKU): the
+/// one sample order tests and benchmarks create. None if the catalog lacks any of it.
+pub fn sample_draft(cat: &Catalog, channel_code: &str) -> Option<OrderDraft> {
+    let lax = cat.warehouses.iter().find(|w| w.code == "LAX1")?;
+    let ch = cat.channels.iter().find(|ch| ch.warehouse_id == lax.id && ch.code == channel_code)?;
+    let sku = cat.skus_in(lax.id).next()?;
+    Some(OrderDraft {
+        warehouse_id: Some(lax.id),
+        business_type_id: Some(ch.business_type_id),
+        recipient: Recipient {
+            name: "Ana Lima".into(),
+            phone: "+1 305 555 0101".into(),
+            country: "US".into(),
+            state: "FL".into(),
+            city: "Miami".into(),
+            address1: "100 Biscayne Blvd".into(),
+            postal_code: "33132".into(),
+            ..Default::default()
+        },
+        lines: vec![OrderLineDraft { sku_id: sku.id, quantity: 3 }],
+        channel_id: Some(ch.id),
+        ..Default::default()
+    })
+}

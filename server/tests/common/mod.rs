@@ -197,27 +197,7 @@ pub fn minimal_pdf() -> Vec<u8> {
     out
 }
 
-/// A complete order from LAX1 to Miami on `channel_code` (3 units of the first LAX1 SKU).
+/// A complete order from LAX1 to Miami on `channel_code` (see `server::seed::sample_draft`).
 pub fn miami_draft(cat: &app::domain::Catalog, channel_code: &str) -> app::domain::OrderDraft {
-    use app::domain::*;
-    let lax = cat.warehouses.iter().find(|w| w.code == "LAX1").expect("LAX1 in the catalog");
-    let ch = cat.channels.iter().find(|ch| ch.warehouse_id == lax.id && ch.code == channel_code).expect("channel in the catalog");
-    let sku = cat.skus_in(lax.id).next().expect("a LAX1 SKU");
-    OrderDraft {
-        warehouse_id: Some(lax.id),
-        business_type_id: Some(ch.business_type_id),
-        recipient: Recipient {
-            name: "Ana Lima".into(),
-            phone: "+1 305 555 0101".into(),
-            country: "US".into(),
-            state: "FL".into(),
-            city: "Miami".into(),
-            address1: "100 Biscayne Blvd".into(),
-            postal_code: "33132".into(),
-            ..Default::default()
-        },
-        lines: vec![OrderLineDraft { sku_id: sku.id, quantity: 3 }],
-        channel_id: Some(ch.id),
-        ..Default::default()
-    }
+    server::seed::sample_draft(cat, channel_code).expect("LAX1, the channel and a LAX1 SKU in the catalog")
 }
