@@ -54,6 +54,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orders/:id/edit") view=OrderEditPage/>
                 <Route path=path!("/orders/:id") view=OrderDetailPage/>
                 <Route path=path!("/floor") view=FloorPage/>
+                <Route path=path!("/floor/waves") view=WavesPage/>
+                <Route path=path!("/floor/waves/:id") view=PickPage/>
+                <Route path=path!("/floor/pack") view=PackPage/>
+                <Route path=path!("/floor/ship") view=ShipPage/>
+                <Route path=path!("/floor/stock") view=StockPage/>
             </Routes>
         </Router>
     }

@@ -66,6 +66,38 @@ pub trait AccountStore: Send + Sync {
     async fn create_session(&self, user: UserId, now_ms: i64) -> AppResult<String>;
     async fn user_for_session(&self, token: &str, now_ms: i64) -> AppResult<Option<CurrentUser>>;
     async fn delete_session(&self, token: &str) -> AppResult<()>;
+    /// Warehouses a warehouse user may work in.
+    async fn user_warehouses(&self, user: UserId) -> AppResult<Vec<Warehouse>>;
+    /// Makes `warehouse` the session's working warehouse (Forbidden if not one of the user's).
+    async fn select_warehouse(&self, token: &str, user: UserId, warehouse: WarehouseId) -> AppResult<()>;
+}
+
+/// Inventory and the warehouse floor: waves, pick, pack, ship. Every call is scoped to the
+/// caller's warehouse; other warehouses' objects answer NotFound.
+#[async_trait]
+pub trait FloorStore: Send + Sync {
+    async fn warehouse_code(&self, warehouse: WarehouseId) -> AppResult<String>;
+    /// The warehouse's channels (wave filters).
+    async fn channels(&self, warehouse: WarehouseId) -> AppResult<Vec<Channel>>;
+    async fn stock(&self, warehouse: WarehouseId, search: &str) -> AppResult<Vec<StockRow>>;
+    async fn adjust_stock(&self, warehouse: WarehouseId, actor: &Actor, adjustment: &StockAdjustment, now_ms: i64) -> AppResult<StockRow>;
+    async fn movements(&self, warehouse: WarehouseId, sku: SkuId) -> AppResult<Vec<StockMovement>>;
+    /// Submitted, unheld orders a wave with this filter would take.
+    async fn wave_candidates(&self, warehouse: WarehouseId, filter: &WaveFilter) -> AppResult<Vec<OrderSummary>>;
+    /// Waves the matching orders (Submitted → Waved) and lists what to pick.
+    async fn create_wave(&self, warehouse: WarehouseId, actor: &Actor, filter: &WaveFilter, now_ms: i64) -> AppResult<WaveSummary>;
+    async fn waves(&self, warehouse: WarehouseId) -> AppResult<Vec<WaveSummary>>;
+    async fn pick_sheet(&self, warehouse: WarehouseId, wave: WaveId) -> AppResult<PickSheet>;
+    /// Applies a scan command once; a replay of the same id returns the first outcome.
+    async fn apply_command(&self, warehouse: WarehouseId, actor: &Actor, command: &FloorCommand, now_ms: i64) -> AppResult<CommandOutcome>;
+    async fn report_short(&self, warehouse: WarehouseId, wave: WaveId, sku: SkuId, reason: &str) -> AppResult<()>;
+    /// Ends picking: fully picked orders → Picked; orders hit by a short stay Waved, held.
+    async fn complete_pick(&self, warehouse: WarehouseId, actor: &Actor, wave: WaveId, now_ms: i64) -> AppResult<PickResult>;
+    /// A Picked order found by order number or tracking number, ready to verify.
+    async fn pack_order(&self, warehouse: WarehouseId, code: &str) -> AppResult<PackOrder>;
+    async fn mark_packed(&self, warehouse: WarehouseId, actor: &Actor, order: OrderId, scanned: &std::collections::BTreeMap<SkuId, i64>, weight_grams: i64, now_ms: i64) -> AppResult<()>;
+    /// Parcels shipped since `since_ms`, by carrier.
+    async fn manifest(&self, warehouse: WarehouseId, since_ms: i64) -> AppResult<Vec<ManifestRow>>;
 }
 
 #[async_trait]
@@ -85,6 +117,7 @@ pub struct Services {
     pub catalog: Arc<dyn CatalogStore>,
     pub accounts: Arc<dyn AccountStore>,
     pub labels: Arc<dyn LabelStore>,
+    pub floor: Arc<dyn FloorStore>,
     pub carrier: Arc<dyn Carrier>,
     pub clock: Arc<dyn Clock>,
 }

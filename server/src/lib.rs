@@ -5,6 +5,8 @@ pub mod blobs;
 pub mod carrier;
 pub mod db;
 pub mod label_worker;
+pub mod pdf;
+pub mod picklist;
 pub mod seed;
 pub mod sandbox;
 pub mod stores;
@@ -150,6 +152,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         catalog: Arc::new(SqlCatalogStore::new(db.clone())),
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
         labels: labels.clone(),
+        floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
         carrier,
         clock,
     };

@@ -4,10 +4,10 @@
 use sqlx::Row;
 
 use app::domain::*;
-use app::ports::{Actor, OrderScope, OrderStore};
+use app::ports::{Actor, FloorStore, OrderStore};
 
 use crate::db::Db;
-use crate::stores::{hash_password, SqlOrderStore};
+use crate::stores::{hash_password, SqlFloorStore, SqlOrderStore};
 
 pub const DEMO_PASSWORD: &str = "demo1234";
 pub const MERCHANT_EMAIL: &str = "merchant@demo.test";
@@ -124,7 +124,50 @@ pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
     let alice = insert_id(db, user, &[&MERCHANT_EMAIL, &hash.as_str(), &"Alice Chen", &"merchant", &Some(acme), &None::<i64>]).await?;
     insert_id(db, user, &[&OTHER_MERCHANT_EMAIL, &hash.as_str(), &"Gina Park", &"merchant", &Some(globex), &None::<i64>]).await?;
     let walt = insert_id(db, user, &[&WAREHOUSE_EMAIL, &hash.as_str(), &"Walt Rivera", &"warehouse", &None::<i64>, &Some(lax)]).await?;
-    insert_id(db, user, &[&NJ_WAREHOUSE_EMAIL, &hash.as_str(), &"Nadia Singh", &"warehouse", &None::<i64>, &Some(nj)]).await?;
+    let nadia = insert_id(db, user, &[&NJ_WAREHOUSE_EMAIL, &hash.as_str(), &"Nadia Singh", &"warehouse", &None::<i64>, &Some(nj)]).await?;
+    // Walt works in both warehouses (he picks which at the start of a shift); Nadia only in NJ1.
+    for (u, w) in [(walt, lax), (walt, nj), (nadia, nj)] {
+        sqlx::query("INSERT INTO user_warehouses (user_id, warehouse_id) VALUES ($1, $2)").bind(u).bind(w).execute(&db.pool).await?;
+    }
+    // Opening stock, received like any delivery so the movement history starts at a receipt.
+    let receiver = Actor { user_id: walt, name: "Walt Rivera".into() };
+    let skus_all: Vec<(i64, i64)> = sqlx::query("SELECT id, warehouse_id FROM skus ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, _>>()?;
+
+    // Stock in walking-order bins: aisle A for mugs and towels, B for candles and linens, C for the rest.
+    let mut bins: Vec<(i64, String)> = Vec::new();
+    for ((w, code), id) in &sku_ids {
+        let i = products.iter().position(|p| p.0 == *code).unwrap_or(0);
+        let aisle = ["A", "A", "A", "A", "B", "B", "B", "C", "C", "C"][i];
+        bins.push((*id, format!("{aisle}-{:02}-{}", i + 1, if *w == lax { 1 } else { 2 })));
+    }
+    let globex_skus: Vec<i64> = sqlx::query("SELECT id FROM skus WHERE merchant_id = $1")
+        .bind(globex)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    for (i, id) in globex_skus.into_iter().enumerate() {
+        bins.push((id, format!("D-{:02}-1", i + 1)));
+    }
+    for (sku, bin) in bins {
+        sqlx::query("INSERT INTO inventory (sku_id, bin, on_hand, allocated, updated_at) VALUES ($1, $2, 0, 0, $3)")
+            .bind(sku)
+            .bind(bin.as_str())
+            .bind(now_ms)
+            .execute(&db.pool)
+            .await?;
+    }
+    let floor = SqlFloorStore::new(db.clone());
+    for (sku, w) in skus_all {
+        let adjustment = StockAdjustment { sku_id: sku, kind: AdjustmentKind::Receive, quantity: 5_000, reason: "Opening stock".into() };
+        floor.adjust_stock(w, &receiver, &adjustment, now_ms).await.map_err(|e| anyhow::anyhow!("seeding stock: {e}"))?;
+    }
 
     // A few orders so the list shows every early state.
     let orders = SqlOrderStore::new(db.clone());
@@ -167,7 +210,8 @@ pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             orders.submit(acme, id, &merchant_actor, true, at + 60_000).await?;
         }
         if i >= 3 {
-            orders.transition(OrderScope::Warehouse(lax), id, OrderAction::Wave, &warehouse_actor, at + 120_000).await?;
+            let one = WaveFilter { order_ids: vec![id], ..Default::default() };
+            floor.create_wave(lax, &warehouse_actor, &one, at + 120_000).await.map_err(|e| anyhow::anyhow!("seeding a wave: {e}"))?;
         }
     }
     Ok(true)

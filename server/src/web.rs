@@ -38,6 +38,8 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         .route("/api/labels/{id}", get(download_label))
         .route("/api/orders/{id}/label/{format}", get(download_carrier_label))
         .route("/api/orders/events", get(order_events))
+        .route("/api/floor/orders/{id}/label", get(floor_order_label))
+        .route("/api/floor/waves/{id}/picklist.pdf", get(pick_list_pdf))
         // Room for a 10 MB file plus the multipart framing; anything larger is cut off early.
         .layer(DefaultBodyLimit::max(MAX_LABEL_BYTES as usize + 64 * 1024))
         .with_state(state.clone());
@@ -121,6 +123,52 @@ async fn merchant_id(state: &AppState, headers: &axum::http::HeaderMap) -> Resul
         Some(CurrentUser { role: Role::Merchant, merchant_id: Some(m), .. }) => Ok(m),
         Some(_) => Err(json_error(StatusCode::FORBIDDEN, "This is for merchant users only")),
         None => Err(json_error(StatusCode::UNAUTHORIZED, "Please sign in")),
+    }
+}
+
+async fn warehouse_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
+    match user_from_request(state, headers).await {
+        Some(CurrentUser { role: Role::Warehouse, warehouse_id: Some(w), .. }) => Ok(w),
+        Some(_) => Err(json_error(StatusCode::FORBIDDEN, "This is for warehouse users only")),
+        None => Err(json_error(StatusCode::UNAUTHORIZED, "Please sign in")),
+    }
+}
+
+/// The shipping label of an order in the caller's warehouse, for the pack station: the
+/// carrier's PDF, or the merchant's upload for self-pickup channels.
+async fn floor_order_label(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>) -> Response {
+    let warehouse = match warehouse_id(&state, &headers).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    match state.labels.read_for_warehouse(warehouse, id).await {
+        Ok(Some((file_name, bytes))) => file_response(bytes, "application/pdf", &file_name),
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "This order has no label yet"),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+/// The printable pick list of a wave in the caller's warehouse.
+async fn pick_list_pdf(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<i64>) -> Response {
+    let warehouse = match warehouse_id(&state, &headers).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let sheet = match state.services.floor.pick_sheet(warehouse, id).await {
+        Ok(sheet) => sheet,
+        Err(AppError::NotFound) => return json_error(StatusCode::NOT_FOUND, "Not found"),
+        Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    };
+    let code = match state.services.floor.warehouse_code(warehouse).await {
+        Ok(code) => code,
+        Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    };
+    match crate::picklist::render(&sheet, &code) {
+        Ok(pdf) => file_response(pdf, "application/pdf", &format!("pick-list-{}.pdf", app::domain::wave_no(id))),
+        Err(e) => {
+            tracing::error!(error = %e, wave = id, "pick list rendering failed");
+            json_error(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string())
+        }
     }
 }
 

@@ -161,7 +161,7 @@ async fn order_lifecycle_save_submit_intercept_wave(backend: Backend) {
 
     // Warehouse waves it; now intercept is refused and nothing changes.
     let wh = app.client(WAREHOUSE).await;
-    let queue: Vec<OrderSummary> = wh.call("floor/wave-queue", json!({})).await.ok();
+    let queue: Vec<OrderSummary> = wh.call("floor/wave-queue", json!({ "filter": {} })).await.ok();
     assert!(queue.iter().any(|o| o.id == id));
     let s: OrderStatus = wh.call("floor/wave", json!({ "id": id })).await.ok();
     assert_eq!(s, OrderStatus::Waved);
@@ -229,7 +229,7 @@ async fn tenants_and_warehouses_are_isolated(backend: Backend) {
 
     let nj = app.client(NJ_WAREHOUSE).await;
     assert_eq!(nj.call("floor/wave", json!({ "id": id })).await.status, 404);
-    let queue: Vec<OrderSummary> = nj.call("floor/wave-queue", json!({})).await.ok();
+    let queue: Vec<OrderSummary> = nj.call("floor/wave-queue", json!({ "filter": {} })).await.ok();
     assert!(queue.iter().all(|o| o.id != id));
     assert_eq!(status_of(&c, id).await, OrderStatus::Submitted);
     app.drop_database().await;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod address_parser;
 pub mod catalog;
+pub mod floor;
 pub mod money;
 pub mod order;
 pub mod recipient;
@@ -15,6 +16,7 @@ pub mod validation;
 pub use account::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};
 pub use catalog::*;
+pub use floor::*;
 pub use money::*;
 pub use order::*;
 pub use recipient::*;

@@ -105,6 +105,9 @@ pub struct OrderSummary {
     pub label_status: LabelStatus,
     /// The carrier's message when the label purchase failed.
     pub label_error: String,
+    /// Why the order is held (no stock, short pick); empty when it is not.
+    pub exception: String,
+    pub carrier: String,
     pub total_units: i64,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
@@ -170,6 +173,8 @@ pub struct OrderDetail {
     /// What the carrier charged for the label, in minor units.
     pub shipping_cost_minor: Option<i64>,
     pub shipping_currency: String,
+    /// Why the order is held (no stock, short pick); empty when it is not.
+    pub exception: String,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub events: Vec<OrderEvent>,

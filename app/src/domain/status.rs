@@ -63,6 +63,11 @@ pub enum OrderAction {
     Submit,
     Intercept,
     Wave,
+    Pick,
+    /// Picked short: the order stays in its wave, held with the reason.
+    ReportShort,
+    Pack,
+    Ship,
 }
 
 impl OrderAction {
@@ -73,11 +78,27 @@ impl OrderAction {
             OrderAction::Submit => "submit",
             OrderAction::Intercept => "intercept",
             OrderAction::Wave => "wave",
+            OrderAction::Pick => "pick",
+            OrderAction::ReportShort => "short",
+            OrderAction::Pack => "pack",
+            OrderAction::Ship => "ship",
         }
     }
 
+    pub const ALL: [OrderAction; 9] = [
+        Self::Create,
+        Self::Edit,
+        Self::Submit,
+        Self::Intercept,
+        Self::Wave,
+        Self::Pick,
+        Self::ReportShort,
+        Self::Pack,
+        Self::Ship,
+    ];
+
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Create, Self::Edit, Self::Submit, Self::Intercept, Self::Wave]
+        Self::ALL
             .into_iter()
             .find(|a| a.code() == code)
     }
@@ -89,6 +110,10 @@ impl OrderAction {
             OrderAction::Submit => "Submitted to warehouse",
             OrderAction::Intercept => "Intercepted",
             OrderAction::Wave => "Waved",
+            OrderAction::Pick => "Picked",
+            OrderAction::ReportShort => "Short pick reported",
+            OrderAction::Pack => "Packed",
+            OrderAction::Ship => "Shipped",
         }
     }
 
@@ -100,6 +125,10 @@ impl OrderAction {
             // Intercept is only possible until the warehouse has waved the order.
             OrderAction::Intercept => (OrderStatus::Submitted, OrderStatus::Draft),
             OrderAction::Wave => (OrderStatus::Submitted, OrderStatus::Waved),
+            OrderAction::Pick => (OrderStatus::Waved, OrderStatus::Picked),
+            OrderAction::ReportShort => (OrderStatus::Waved, OrderStatus::Waved),
+            OrderAction::Pack => (OrderStatus::Picked, OrderStatus::Packed),
+            OrderAction::Ship => (OrderStatus::Packed, OrderStatus::Shipped),
         }
     }
 
@@ -181,12 +210,23 @@ mod tests {
     }
 
     #[test]
+    fn warehouse_steps_go_in_order() {
+        let mut s = OrderStatus::Submitted;
+        for a in [OrderAction::Wave, OrderAction::Pick, OrderAction::Pack, OrderAction::Ship] {
+            s = a.apply(s).unwrap();
+        }
+        assert_eq!(s, OrderStatus::Shipped);
+        assert!(OrderAction::Ship.apply(OrderStatus::Picked).is_err(), "cannot ship unpacked");
+        assert!(OrderAction::Pack.apply(OrderStatus::Waved).is_err(), "cannot pack unpicked");
+    }
+
+    #[test]
     fn codes_round_trip() {
         for s in OrderStatus::ALL {
             assert_eq!(OrderStatus::from_code(s.code()), Some(s));
         }
         assert_eq!(OrderStatus::from_code("bogus"), None);
-        for a in [OrderAction::Create, OrderAction::Edit, OrderAction::Submit, OrderAction::Intercept, OrderAction::Wave] {
+        for a in OrderAction::ALL {
             assert_eq!(OrderAction::from_code(a.code()), Some(a));
         }
     }

@@ -1,11 +1,7 @@
 //! Label artwork for the sandbox carrier: a 4x6 inch PDF (printpdf, standard Helvetica) and
 //! a ZPL text label, both with a Code128 barcode of the tracking number.
 
-use barcoders::sym::code128::Code128;
-use printpdf::{
-    BuiltinFont, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect,
-    TextItem,
-};
+use printpdf::{BuiltinFont, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
 
 use super::carrier::Address;
 
@@ -27,14 +23,8 @@ const MARGIN: f32 = 18.0;
 const BARCODE_Y: f32 = 96.0;
 const BARCODE_H: f32 = 72.0;
 
-/// The Code128 bars (1 = dark module, 0 = light) for `text`. Character set C packs digit pairs
-/// (the usual for numeric tracking numbers); anything else uses set B.
-pub fn code128_modules(text: &str) -> anyhow::Result<Vec<u8>> {
-    let numeric_pairs = !text.is_empty() && text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_digit());
-    let start = if numeric_pairs { 'Ć' } else { 'Ɓ' };
-    let code = Code128::new(format!("{start}{text}")).map_err(|e| anyhow::anyhow!("cannot encode {text:?} as Code128: {e}"))?;
-    Ok(code.encode())
-}
+pub use crate::pdf::code128_modules;
+use crate::pdf::{barcode, filled_rect};
 
 pub fn render_pdf(label: &LabelContent) -> anyhow::Result<Vec<u8>> {
     let mut ops = Vec::new();
@@ -50,7 +40,7 @@ pub fn render_pdf(label: &LabelContent) -> anyhow::Result<Vec<u8>> {
     y -= 20.0;
     text_block(&mut ops, &mut y, BuiltinFont::HelveticaBold, 14.0, &[format!("{} {}", label.carrier, label.service)]);
     text_block(&mut ops, &mut y, BuiltinFont::Helvetica, 9.0, &service_lines(label));
-    barcode(&mut ops, &code128_modules(label.tracking_number)?);
+    barcode(&mut ops, &code128_modules(label.tracking_number)?, MARGIN, BARCODE_Y, PAGE_W - 2.0 * MARGIN, BARCODE_H);
     let mut ty = BARCODE_Y - 16.0;
     text_block(&mut ops, &mut ty, BuiltinFont::HelveticaBold, 11.0, &[format!("TRACKING # {}", label.tracking_number)]);
 
@@ -118,33 +108,8 @@ fn service_lines(label: &LabelContent) -> Vec<String> {
 /// Writes `lines` top-down from `*y`, leaving `*y` below the last line.
 fn text_block(ops: &mut Vec<Op>, y: &mut f32, font: BuiltinFont, size: f32, lines: &[String]) {
     for line in lines {
-        ops.extend([
-            Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::Builtin(font), size: Pt(size) },
-            Op::SetTextCursor { pos: Point { x: Pt(MARGIN), y: Pt(*y) } },
-            Op::ShowText { items: vec![TextItem::Text(line.clone())] },
-            Op::EndTextSection,
-        ]);
+        crate::pdf::text(ops, MARGIN, *y, font, size, line);
         *y -= size * 1.25;
-    }
-}
-
-fn filled_rect(ops: &mut Vec<Op>, x: f32, y: f32, w: f32, h: f32) {
-    let mut rect = Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h));
-    rect.mode = Some(PaintMode::Fill);
-    ops.push(Op::DrawRectangle { rectangle: rect });
-}
-
-/// One filled rectangle per run of dark modules, scaled to the printable width.
-fn barcode(ops: &mut Vec<Op>, modules: &[u8]) {
-    let module_w = (PAGE_W - 2.0 * MARGIN) / modules.len().max(1) as f32;
-    let mut i = 0;
-    while i < modules.len() {
-        let run = modules[i..].iter().take_while(|m| **m == modules[i]).count();
-        if modules[i] == 1 {
-            filled_rect(ops, MARGIN + i as f32 * module_w, BARCODE_Y, run as f32 * module_w, BARCODE_H);
-        }
-        i += run;
     }
 }
 

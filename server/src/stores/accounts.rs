@@ -84,16 +84,49 @@ impl AccountStore for SqlAccountStore {
     }
 
     async fn user_for_session(&self, token: &str, now_ms: i64) -> AppResult<Option<CurrentUser>> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2"
-        ))
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.display_name, u.role, u.merchant_id,
+                    COALESCE(s.warehouse_id, u.warehouse_id) AS warehouse_id
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
         .bind(token_hash(token))
         .bind(now_ms)
         .fetch_optional(&self.db.pool)
         .await
         .map_err(db_error)?;
         row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user_warehouses(&self, user: UserId) -> AppResult<Vec<Warehouse>> {
+        let rows = sqlx::query(
+            "SELECT w.* FROM user_warehouses uw JOIN warehouses w ON w.id = uw.warehouse_id WHERE uw.user_id = $1 ORDER BY w.code",
+        )
+        .bind(user)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(super::catalog::warehouse_from_row).collect()
+    }
+
+    async fn select_warehouse(&self, token: &str, user: UserId, warehouse: WarehouseId) -> AppResult<()> {
+        let allowed = sqlx::query("SELECT 1 FROM user_warehouses WHERE user_id = $1 AND warehouse_id = $2")
+            .bind(user)
+            .bind(warehouse)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        if allowed.is_none() {
+            return Err(AppError::NotFound);
+        }
+        sqlx::query("UPDATE sessions SET warehouse_id = $2 WHERE token_hash = $1 AND user_id = $3")
+            .bind(token_hash(token))
+            .bind(warehouse)
+            .bind(user)
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 
     async fn delete_session(&self, token: &str) -> AppResult<()> {

@@ -18,6 +18,19 @@ impl SqlCatalogStore {
     }
 }
 
+pub(crate) fn warehouse_from_row(r: &AnyRow) -> AppResult<Warehouse> {
+    Ok(Warehouse {
+        id: r.col("id")?,
+        code: r.col("code")?,
+        name: r.col("name")?,
+        country: r.col("country")?,
+        address1: r.col("address1")?,
+        city: r.col("city")?,
+        state: r.col("state")?,
+        postal_code: r.col("postal_code")?,
+    })
+}
+
 pub(crate) fn channel_from_row(r: &AnyRow) -> AppResult<Channel> {
     let options: String = r.col("signature_options")?;
     Ok(Channel {
@@ -45,18 +58,7 @@ impl CatalogStore for SqlCatalogStore {
         .await
         .map_err(db_error)?
         .iter()
-        .map(|r| {
-            Ok(Warehouse {
-                id: r.col("id")?,
-                code: r.col("code")?,
-                name: r.col("name")?,
-                country: r.col("country")?,
-                address1: r.col("address1")?,
-                city: r.col("city")?,
-                state: r.col("state")?,
-                postal_code: r.col("postal_code")?,
-            })
-        })
+        .map(warehouse_from_row)
         .collect::<AppResult<Vec<_>>>()?;
 
         let business_types = sqlx::query("SELECT id, code, name, kind FROM business_types ORDER BY id")

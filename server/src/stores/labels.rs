@@ -109,6 +109,33 @@ impl SqlLabelStore {
     }
 }
 
+impl SqlLabelStore {
+    /// The label of an order shipping from `warehouse`: the bought carrier PDF when ready,
+    /// else the merchant's uploaded self-pickup label. (file name, bytes).
+    pub async fn read_for_warehouse(&self, warehouse: WarehouseId, order: OrderId) -> AppResult<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query(
+            "SELECT o.label_status, o.carrier_label_key, l.storage_key, l.file_name FROM orders o
+             LEFT JOIN labels l ON l.id = o.label_id WHERE o.id = $1 AND o.warehouse_id = $2",
+        )
+        .bind(order)
+        .bind(warehouse)
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let carrier_key: Option<String> = row.col("carrier_label_key")?;
+        let status: String = row.col("label_status")?;
+        let (key, name) = match (status == LabelStatus::Ready.code(), carrier_key) {
+            (true, Some(key)) => (key, format!("{}-label.pdf", order_no(order))),
+            _ => match row.col::<Option<String>>("storage_key")? {
+                Some(key) => (key, row.col::<Option<String>>("file_name")?.unwrap_or_else(|| "label.pdf".into())),
+                None => return Ok(None),
+            },
+        };
+        Ok(Some((name, self.blobs.get(&key).await?)))
+    }
+}
+
 #[async_trait]
 impl LabelStore for SqlLabelStore {
     async fn find(&self, merchant: MerchantId, id: &str) -> AppResult<Option<LabelRef>> {

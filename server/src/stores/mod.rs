@@ -3,11 +3,14 @@
 
 mod accounts;
 mod catalog;
+pub mod floor;
+pub mod inventory;
 mod labels;
 pub mod orders;
 
 pub use accounts::{hash_password, SqlAccountStore};
 pub use catalog::SqlCatalogStore;
+pub use floor::SqlFloorStore;
 pub use labels::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};
 pub use orders::SqlOrderStore;
 

@@ -6,7 +6,7 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::{Actor, AppResult, OrderScope, OrderStore};
 
-use super::{db_error, RowExt};
+use super::{db_error, inventory, RowExt};
 use crate::db::Db;
 
 pub struct SqlOrderStore {
@@ -19,10 +19,10 @@ impl SqlOrderStore {
     }
 }
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The column a scope filters on, and its value.
-fn scope_filter(scope: OrderScope) -> (&'static str, i64) {
+pub(crate) fn scope_filter(scope: OrderScope) -> (&'static str, i64) {
     match scope {
         OrderScope::Merchant(m) => ("merchant_id", m),
         OrderScope::Warehouse(w) => ("warehouse_id", w),
@@ -96,7 +96,7 @@ async fn insert_lines(tx: &mut Tx, order_id: OrderId, lines: &[OrderLineDraft]) 
     Ok(())
 }
 
-async fn insert_event(
+pub(crate) async fn insert_event(
     tx: &mut Tx,
     order_id: OrderId,
     actor: &Actor,
@@ -124,7 +124,7 @@ async fn insert_event(
 
 /// Why a conditional update touched no row: the order is not visible (NotFound) or it is in
 /// a status the action does not start from (Conflict with the user-facing reason).
-async fn refusal(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderAction) -> AppError {
+pub(crate) async fn refusal(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderAction) -> AppError {
     let (col, val) = scope_filter(scope);
     let row = sqlx::query(&format!("SELECT status FROM orders WHERE id = $1 AND {col} = $2"))
         .bind(id)
@@ -169,14 +169,14 @@ fn status_of(row: &AnyRow, col: &str) -> AppResult<OrderStatus> {
     })
 }
 
-const SUMMARY_SELECT: &str = "SELECT o.id, o.platform_order_no, o.status, o.recipient_name, o.recipient_country,
-        w.code AS warehouse_code, c.code AS channel_code, o.tracking_no, o.label_status, o.label_error,
+pub(crate) const SUMMARY_SELECT: &str = "SELECT o.id, o.platform_order_no, o.status, o.recipient_name, o.recipient_country,
+        w.code AS warehouse_code, c.code AS channel_code, c.carrier, o.tracking_no, o.label_status, o.label_error, o.exception,
         o.total_units, o.created_at, o.updated_at
     FROM orders o
     JOIN warehouses w ON w.id = o.warehouse_id
     JOIN channels c ON c.id = o.channel_id";
 
-fn summary_from_row(row: &AnyRow) -> AppResult<OrderSummary> {
+pub(crate) fn summary_from_row(row: &AnyRow) -> AppResult<OrderSummary> {
     Ok(OrderSummary {
         id: row.col("id")?,
         platform_order_no: row.col("platform_order_no")?,
@@ -188,6 +188,8 @@ fn summary_from_row(row: &AnyRow) -> AppResult<OrderSummary> {
         tracking_no: row.col("tracking_no")?,
         label_status: label_status_of(row)?,
         label_error: row.col("label_error")?,
+        exception: row.col("exception")?,
+        carrier: row.col("carrier")?,
         total_units: row.col("total_units")?,
         created_at_ms: row.col("created_at")?,
         updated_at_ms: row.col("updated_at")?,
@@ -196,7 +198,7 @@ fn summary_from_row(row: &AnyRow) -> AppResult<OrderSummary> {
 
 /// Conditional status change plus its event. Of two concurrent requests only one can find
 /// the order still in the action's starting status.
-async fn apply_transition(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus> {
+pub(crate) async fn apply_transition(tx: &mut Tx, scope: OrderScope, id: OrderId, action: OrderAction, actor: &Actor, now_ms: i64) -> AppResult<OrderStatus> {
     let (from, to) = action.transition();
     let (col, val) = scope_filter(scope);
     let result = sqlx::query(&format!(
@@ -294,6 +296,27 @@ impl OrderStore for SqlOrderStore {
     async fn submit(&self, merchant: MerchantId, id: OrderId, actor: &Actor, needs_carrier_label: bool, now_ms: i64) -> AppResult<OrderStatus> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
         let to = apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Submit, actor, now_ms).await?;
+        if let Err(e) = inventory::allocate_order(&mut tx, id, actor, now_ms).await {
+            drop(tx);
+            // Not enough stock: the order stays a Draft, held with the reason on it.
+            if let AppError::Conflict(reason) = &e {
+                sqlx::query("UPDATE orders SET exception = $2, updated_at = $3 WHERE id = $1 AND merchant_id = $4 AND status = 'draft'")
+                    .bind(id)
+                    .bind(reason.as_str())
+                    .bind(now_ms)
+                    .bind(merchant)
+                    .execute(&self.db.pool)
+                    .await
+                    .map_err(db_error)?;
+            }
+            return Err(e);
+        }
+        sqlx::query("UPDATE orders SET submitted_at = $2, exception = '' WHERE id = $1")
+            .bind(id)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         if needs_carrier_label {
             queue_label_job(&mut tx, id, now_ms).await?;
         }
@@ -304,6 +327,7 @@ impl OrderStore for SqlOrderStore {
     async fn intercept(&self, merchant: MerchantId, id: OrderId, actor: &Actor, now_ms: i64) -> AppResult<Option<String>> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
         apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Intercept, actor, now_ms).await?;
+        inventory::settle_order(&mut tx, id, false, actor, now_ms).await?;
         let bought: Option<String> = sqlx::query("SELECT carrier_label_id FROM orders WHERE id = $1 AND label_status = 'ready'")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -470,6 +494,7 @@ impl OrderStore for SqlOrderStore {
             label_error: get_s("label_error")?,
             shipping_cost_minor: row.col("shipping_cost_minor")?,
             shipping_currency: row.col::<Option<String>>("shipping_currency")?.unwrap_or_default(),
+            exception: get_s("exception")?,
             created_at_ms: get_i("created_at")?,
             updated_at_ms: get_i("updated_at")?,
             events,
