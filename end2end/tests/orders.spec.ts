@@ -92,6 +92,8 @@ test('submit, intercept, and intercept refused once the warehouse has waved', as
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const floor = await phone.newPage();
   await login(floor, WAREHOUSE);
+  await floor.goto('/floor/waves');
+  await hydrated(floor);
   const card = floor.locator(`[data-order="${orderNo}"]`);
   await screenshot(floor, 'floor-wave-queue-phone');
   await card.getByRole('button', { name: 'Wave' }).click();

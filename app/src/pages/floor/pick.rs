@@ -71,8 +71,9 @@ fn PickScreen(sheet: PickSheet) -> impl IntoView {
     let remaining = move || lines.with(|l| l.iter().map(PickLine::remaining).sum::<i64>());
     let picked = move || lines.with(|l| l.iter().map(|x| x.picked).sum::<i64>());
     let total = move || lines.with(|l| l.iter().map(|x| x.needed).sum::<i64>());
-    // Only wired up in the browser build (the server renders no event handlers).
-    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    // Named closures: a bare `>` inside view! attributes would end the tag.
+    let cannot_finish = move || remaining() > 0 || queue.pending.get() > 0;
+    let percent = move || if total() > 0 { picked() * 100 / total() } else { 0 };
     let finish = move |_: leptos::ev::MouseEvent| {
         leptos::task::spawn_local(async move {
             match complete_pick(wave_id).await {
@@ -96,7 +97,7 @@ fn PickScreen(sheet: PickSheet) -> impl IntoView {
             <span class="muted">{wave.description.clone()}</span>
         </div>
         <div class="pick-progress">
-            <div class="progress"><div class="progress-bar" style=move || format!("width:{}%", if total() > 0 { picked() * 100 / total() } else { 0 })></div></div>
+            <div class="progress"><div class="progress-bar" style=move || format!("width:{}%", percent())></div></div>
             <span data-testid="pick-count">{move || format!("{}/{} picked", picked(), total())}</span>
         </div>
         <QueueStatus queue=queue/>
@@ -119,7 +120,7 @@ fn PickScreen(sheet: PickSheet) -> impl IntoView {
         <Show when=move || !done.get()>
             <button
                 class="btn btn-primary btn-big btn-block"
-                disabled=move || remaining() > 0 || queue.pending.get() > 0
+                disabled=cannot_finish
                 on:click=finish
             >
                 {move || if remaining() > 0 { format!("{} unit(s) left to pick", remaining()) } else { "Complete pick".to_string() }}
@@ -144,6 +145,8 @@ fn PickLineCard(
     let bin = line.bin.clone();
     let here = move || current_bin.get().as_deref() == Some(bin.as_str());
     let asking = RwSignal::new(false);
+    // Shorts are judged against the server's count, so queued scans must land first.
+    let scans_unsent = move || queue.pending.get() > 0;
     let reason = RwSignal::new(String::new());
     let send_short = move |_| {
         let why = reason.get_untracked();
@@ -174,7 +177,7 @@ fn PickLineCard(
             </div>
             <div class="pick-qty"><span class="strong">{line.picked}</span>"/"{line.needed}</div>
             {(!done).then(|| view! {
-                <button class="btn" disabled=move || queue.pending.get() > 0 on:click=move |_| asking.set(true)>"Short"</button>
+                <button class="btn" disabled=scans_unsent on:click=move |_| asking.set(true)>"Short"</button>
             })}
             <Show when=move || asking.get()>
                 <div class="short-form">
