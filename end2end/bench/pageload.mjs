@@ -52,6 +52,8 @@ const results = [
   await measure('/orders', 'merchant@demo.test'),
   await measure('/orders/new', 'merchant@demo.test'),
   await measure('/floor', 'warehouse@demo.test'),
+  // The seed's wave 1 (one order): the floor pick page.
+  await measure('/floor/waves/1', 'warehouse@demo.test'),
 ];
 await browser.close();
 console.log(JSON.stringify(results, null, 2));
