@@ -118,20 +118,26 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> Response {
     }
 }
 
-async fn merchant_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
-    match user_from_request(state, headers).await {
-        Some(CurrentUser { role: Role::Merchant, merchant_id: Some(m), .. }) => Ok(m),
-        Some(_) => Err(json_error(StatusCode::FORBIDDEN, "This is for merchant users only")),
-        None => Err(json_error(StatusCode::UNAUTHORIZED, "Please sign in")),
+/// The caller's merchant (for `Role::Merchant`) or warehouse (for `Role::Warehouse`) id, or the
+/// 401 / 403 answer when they are not signed in as that kind of user.
+async fn caller_scope(state: &AppState, headers: &axum::http::HeaderMap, role: Role) -> Result<i64, Response> {
+    let user = user_from_request(state, headers).await.ok_or_else(|| json_error(StatusCode::UNAUTHORIZED, "Please sign in"))?;
+    let scope = match role {
+        Role::Merchant => user.merchant_id,
+        Role::Warehouse => user.warehouse_id,
+    };
+    match scope {
+        Some(id) if user.role == role => Ok(id),
+        _ => Err(json_error(StatusCode::FORBIDDEN, format!("This is for {} users only", role.code()))),
     }
 }
 
+async fn merchant_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
+    caller_scope(state, headers, Role::Merchant).await
+}
+
 async fn warehouse_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
-    match user_from_request(state, headers).await {
-        Some(CurrentUser { role: Role::Warehouse, warehouse_id: Some(w), .. }) => Ok(w),
-        Some(_) => Err(json_error(StatusCode::FORBIDDEN, "This is for warehouse users only")),
-        None => Err(json_error(StatusCode::UNAUTHORIZED, "Please sign in")),
-    }
+    caller_scope(state, headers, Role::Warehouse).await
 }
 
 /// The shipping label of an order in the caller's warehouse, for the pack station: the

@@ -86,9 +86,12 @@ impl CommandQueue {
                         break;
                     }
                     // Answered (applied, replayed or refused): it leaves the queue either way.
-                    storage::save(&storage::load().into_iter().filter(|c| c.id != command.id).collect::<Vec<_>>());
+                    // Re-read: scans made while this one was in flight were appended meanwhile.
+                    let mut rest = storage::load();
+                    rest.retain(|c| c.id != command.id);
+                    storage::save(&rest);
                     queue.offline.set(false);
-                    queue.pending.set(storage::load().len());
+                    queue.pending.set(rest.len());
                     queue.on_result.run((command, result));
                 }
                 queue.pending.set(storage::load().len());

@@ -88,7 +88,7 @@ fn OrderDetailView(
                 <dl class="facts">
                     <dt>"Shipping Warehouse"</dt><dd>{order.warehouse_name.clone()}</dd>
                     <dt>"Business"</dt><dd>{order.business_name.clone()}</dd>
-                    <dt>"Platform Order No."</dt><dd>{or_dash(&order.draft.platform_order_no)}</dd>
+                    <dt>"Platform Order No."</dt><dd>{order.draft.platform_order_no.clone()}</dd>
                     <dt>"Created"</dt><dd>{time::format_utc_minutes(order.created_at_ms)}</dd>
                     <dt>"Updated"</dt><dd>{time::format_utc_minutes(order.updated_at_ms)}</dd>
                 </dl>
@@ -101,7 +101,7 @@ fn OrderDetailView(
                     {(!r.address2.is_empty()).then(|| view! { {r.address2.clone()}<br/> })}
                     {format!("{} {} {}", r.city, r.state, r.postal_code)}<br/>
                     {country}<br/>
-                    <span class="muted">{format!("{} {}", r.phone, r.email).trim().to_string()}</span>
+                    <span class="muted">{r.phone.clone()}" "{r.email.clone()}</span>
                 </address>
             </section>
             <section class="card">
@@ -125,7 +125,7 @@ fn OrderDetailView(
                     <dd><LabelInfo id=id status=order.label_status tracking_no=order.draft.tracking_no.clone()
                         error=order.label_error.clone() on_retry=move |_| on_action(DetailAction::RetryLabel)/></dd>
                     <dt>"Shipping Cost"</dt>
-                    <dd>{order.shipping_cost_minor.map(|m| format_money(m, &order.shipping_currency)).unwrap_or_else(|| "—".into())}</dd>
+                    <dd>{order.shipping_cost_minor.map(|m| format_money(m, &order.shipping_currency)).unwrap_or_default()}</dd>
                     // The merchant's own label (self-pickup); carrier labels are linked above.
                     {order.draft.label.clone().map(|l| view! {
                         <dt>"Shipping Label"</dt>
@@ -157,9 +157,7 @@ fn OrderDetailView(
 /// Carrier scan events of the order's label, oldest first.
 #[component]
 fn TrackingEvents(id: OrderId) -> impl IntoView {
-    // Asked from the browser only: the carrier's answer can change between the server render
-    // and hydration, which would make the two disagree.
-    let events = LocalResource::new(move || get_tracking(id));
+    let events = Resource::new(move || id, get_tracking);
     view! {
         <section class="card">
             <h2>"Tracking"</h2>
@@ -184,9 +182,4 @@ fn TrackingEvents(id: OrderId) -> impl IntoView {
             </Suspense>
         </section>
     }
-}
-
-/// Empty values show as a dash: a blank text node would also trip up hydration.
-fn or_dash(text: &str) -> String {
-    if text.trim().is_empty() { "—".into() } else { text.to_string() }
 }

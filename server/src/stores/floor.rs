@@ -11,7 +11,7 @@ use app::error::AppError;
 use app::ports::{Actor, AppResult, FloorStore, OrderScope};
 
 use super::inventory::{self, Movement};
-use super::orders::{apply_transition, insert_event, refusal, summary_from_row, Tx, SUMMARY_SELECT};
+use super::orders::{apply_transition, bind_args, insert_event, refusal, summary_from_row, SqlArg, SqlBuilder, Tx, SUMMARY_SELECT};
 use super::{db_error, RowExt};
 use crate::db::{Backend, Db};
 
@@ -38,39 +38,30 @@ impl SqlFloorStore {
 }
 
 /// The candidate query for a wave filter: (SQL after SELECT …, arguments).
-fn candidate_filter(warehouse: WarehouseId, filter: &WaveFilter) -> (String, Vec<super::orders::SqlArg>) {
-    use super::orders::SqlArg;
-    let mut sql = String::from(" WHERE o.warehouse_id = $1 AND o.status = 'submitted' AND o.exception = ''");
-    let mut args = vec![SqlArg::Int(warehouse)];
-    let mut push = |sql: &mut String, fragment: &str, arg: SqlArg| {
-        args.push(arg);
-        sql.push_str(&fragment.replace('?', &format!("${}", args.len())));
-    };
+fn candidate_filter(warehouse: WarehouseId, filter: &WaveFilter) -> (String, Vec<SqlArg>) {
+    let mut q = SqlBuilder::new(
+        String::from(" WHERE o.warehouse_id = $1 AND o.status = 'submitted' AND o.exception = ''"),
+        vec![SqlArg::Int(warehouse)],
+    );
     if let Some(ch) = filter.channel_id {
-        push(&mut sql, " AND o.channel_id = ?", SqlArg::Int(ch));
+        q.push(" AND o.channel_id = ?", SqlArg::Int(ch));
     }
     if let Some(carrier) = filter.carrier.as_deref().filter(|c| !c.is_empty()) {
-        push(&mut sql, " AND c.carrier = ?", SqlArg::Text(carrier.into()));
+        q.push(" AND c.carrier = ?", SqlArg::Text(carrier.into()));
     }
     if let Some(cutoff) = filter.cutoff_ms {
-        push(&mut sql, " AND COALESCE(o.submitted_at, o.created_at) <= ?", SqlArg::Int(cutoff));
+        q.push(" AND COALESCE(o.submitted_at, o.created_at) <= ?", SqlArg::Int(cutoff));
     }
     match filter.item_mix {
         ItemMix::Any => {}
-        ItemMix::Single => sql.push_str(" AND o.total_units = 1"),
-        ItemMix::Multi => sql.push_str(" AND o.total_units > 1"),
+        ItemMix::Single => q.sql.push_str(" AND o.total_units = 1"),
+        ItemMix::Multi => q.sql.push_str(" AND o.total_units > 1"),
     }
     if !filter.order_ids.is_empty() {
-        let mut ids = Vec::new();
-        for id in filter.order_ids.iter().take(MAX_WAVE_ORDERS as usize) {
-            args.push(SqlArg::Int(*id));
-            ids.push(format!("${}", args.len()));
-        }
-        sql.push_str(&format!(" AND o.id IN ({})", ids.join(", ")));
+        q.push_in("o.id", filter.order_ids.iter().copied().take(MAX_WAVE_ORDERS as usize));
     }
-    args.push(SqlArg::Int(MAX_WAVE_ORDERS));
-    sql.push_str(&format!(" ORDER BY o.id LIMIT ${}", args.len()));
-    (sql, args)
+    q.push(" ORDER BY o.id LIMIT ?", SqlArg::Int(MAX_WAVE_ORDERS));
+    (q.sql, q.args)
 }
 
 fn wave_from_row(r: &AnyRow) -> AppResult<WaveSummary> {
@@ -348,7 +339,7 @@ impl FloorStore for SqlFloorStore {
     async fn wave_candidates(&self, warehouse: WarehouseId, filter: &WaveFilter) -> AppResult<Vec<OrderSummary>> {
         let (tail, args) = candidate_filter(warehouse, filter);
         let sql = format!("{SUMMARY_SELECT}{tail}");
-        let rows = super::orders::bind_args(sqlx::query(&sql), &args).fetch_all(&self.db.pool).await.map_err(db_error)?;
+        let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&self.db.pool).await.map_err(db_error)?;
         rows.iter().map(summary_from_row).collect()
     }
 
@@ -356,7 +347,7 @@ impl FloorStore for SqlFloorStore {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
         let (tail, args) = candidate_filter(warehouse, filter);
         let sql = format!("SELECT o.id FROM orders o JOIN channels c ON c.id = o.channel_id{tail}");
-        let ids: Vec<OrderId> = super::orders::bind_args(sqlx::query(&sql), &args)
+        let ids: Vec<OrderId> = bind_args(sqlx::query(&sql), &args)
             .fetch_all(&mut *tx)
             .await
             .map_err(db_error)?

@@ -526,37 +526,61 @@ impl OrderStore for SqlOrderStore {
 /// Fetches one row more than the page to know whether another page follows.
 pub fn list_query(scope: OrderScope, query: &OrderListQuery) -> (String, Vec<SqlArg>) {
     let (col, val) = scope_filter(scope);
-    let mut sql = format!("{SUMMARY_SELECT} WHERE o.{col} = $1");
-    let mut args: Vec<SqlArg> = vec![SqlArg::Int(val)];
-    let mut push = |sql: &mut String, fragment: &str, arg: SqlArg| {
-        args.push(arg);
-        sql.push_str(&fragment.replace('?', &format!("${}", args.len())));
-    };
+    let mut q = SqlBuilder::new(format!("{SUMMARY_SELECT} WHERE o.{col} = $1"), vec![SqlArg::Int(val)]);
     if let Some(status) = query.status {
-        push(&mut sql, " AND o.status = ?", SqlArg::Text(status.code().into()));
+        q.push(" AND o.status = ?", SqlArg::Text(status.code().into()));
     }
     let search = query.search.trim();
     if !search.is_empty() {
         if let Some(id) = parse_order_no(search) {
-            push(&mut sql, " AND o.id = ?", SqlArg::Int(id));
+            q.push(" AND o.id = ?", SqlArg::Int(id));
         } else {
             // Exact platform / tracking number, or recipient name prefix (range scan on the
             // lower-cased column: index-friendly on both backends).
             let lc = search.to_lowercase();
-            push(&mut sql, " AND (o.platform_order_no = ?", SqlArg::Text(search.into()));
-            push(&mut sql, " OR o.tracking_no = ?", SqlArg::Text(search.into()));
-            push(&mut sql, " OR (o.recipient_name_lc >= ?", SqlArg::Text(lc.clone()));
-            push(&mut sql, " AND o.recipient_name_lc < ?))", SqlArg::Text(format!("{lc}\u{10FFFF}")));
+            q.push(" AND (o.platform_order_no = ?", SqlArg::Text(search.into()));
+            q.push(" OR o.tracking_no = ?", SqlArg::Text(search.into()));
+            q.push(" OR (o.recipient_name_lc >= ?", SqlArg::Text(lc.clone()));
+            q.push(" AND o.recipient_name_lc < ?))", SqlArg::Text(format!("{lc}\u{10FFFF}")));
         }
     }
     if let Some(before) = query.before {
-        push(&mut sql, " AND o.id > ?", SqlArg::Int(before));
+        q.push(" AND o.id > ?", SqlArg::Int(before));
     } else if let Some(after) = query.after {
-        push(&mut sql, " AND o.id < ?", SqlArg::Int(after));
+        q.push(" AND o.id < ?", SqlArg::Int(after));
     }
     let order = if query.before.is_some() { "ASC" } else { "DESC" };
-    push(&mut sql, &format!(" ORDER BY o.id {order} LIMIT ?"), SqlArg::Int(query.page_size() as i64 + 1));
-    (sql, args)
+    q.push(&format!(" ORDER BY o.id {order} LIMIT ?"), SqlArg::Int(query.page_size() as i64 + 1));
+    (q.sql, q.args)
+}
+
+/// SQL built clause by clause with numbered arguments: each `?` in a pushed fragment becomes
+/// the next `$n`, bound from `args` in order (see `bind_args`).
+pub struct SqlBuilder {
+    pub sql: String,
+    pub args: Vec<SqlArg>,
+}
+
+impl SqlBuilder {
+    pub fn new(sql: String, args: Vec<SqlArg>) -> Self {
+        Self { sql, args }
+    }
+
+    /// Appends `fragment`, its one `?` standing for `arg`.
+    pub fn push(&mut self, fragment: &str, arg: SqlArg) {
+        self.args.push(arg);
+        self.sql.push_str(&fragment.replace('?', &format!("${}", self.args.len())));
+    }
+
+    /// Appends ` AND column IN ($a, $b, …)` for `values`.
+    pub fn push_in(&mut self, column: &str, values: impl IntoIterator<Item = i64>) {
+        let mut placeholders = Vec::new();
+        for v in values {
+            self.args.push(SqlArg::Int(v));
+            placeholders.push(format!("${}", self.args.len()));
+        }
+        self.sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(", ")));
+    }
 }
 
 pub fn bind_args<'q>(
