@@ -157,8 +157,13 @@ test('a warehouse user takes a Submitted order to Shipped on a phone, scans queu
   expect(overflow).toBeLessThanOrEqual(0);
   await phone.close();
 
-  // The merchant sees Shipped in the order list and can no longer intercept.
-  // (The detail page of this order currently fails to hydrate — open bug, see the notes.)
+  // The merchant sees Shipped on the order page (hydrated, with the carrier's scans) and in the
+  // list, and can no longer intercept.
+  await page.goto(`/orders/${id}`);
+  await hydrated(page);
+  await expect(page.locator('.page-head .badge')).toHaveText('Shipped');
+  await expect(page.getByRole('button', { name: 'Intercept' })).toBeDisabled();
+  await expect(page.locator('table.tracking')).toContainText('Label created');
   await page.goto('/orders?status=shipped');
   await hydrated(page);
   const row = page.locator('tr', { hasText: orderNo });

@@ -13,6 +13,12 @@ pub fn OrderDetailPage() -> impl IntoView {
     let order = Resource::new(move || (id.get(), refresh.get()), |(id, _)| async move {
         get_order(id.ok_or(crate::error::AppError::NotFound)?).await
     });
+    // Created here, not inside the view that needs it: resources are matched between the server
+    // render and hydration by creation order, and the order view is rendered more than once on
+    // the server, so a resource created inside it gets a different id in the browser.
+    let tracking = Resource::new(move || (id.get(), refresh.get()), |(id, _)| async move {
+        get_tracking(id.ok_or(crate::error::AppError::NotFound)?).await
+    });
     let message = RwSignal::new(None::<(String, String)>);
     let busy = RwSignal::new(false);
     on_order_change(move || refresh.update(|n| *n += 1));
@@ -42,7 +48,7 @@ pub fn OrderDetailPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || order.get().map(|r| match r {
                     Err(e) => view! { <Notice kind="error">{error_text(&e)}</Notice> }.into_any(),
-                    Ok(o) => view! { <OrderDetailView order=o busy=busy on_action=act/> }.into_any(),
+                    Ok(o) => view! { <OrderDetailView order=o tracking=tracking busy=busy on_action=act/> }.into_any(),
                 })}
             </Transition>
         </MerchantLayout>
@@ -59,6 +65,7 @@ enum DetailAction {
 #[component]
 fn OrderDetailView(
     order: OrderDetail,
+    tracking: Resource<Result<Vec<TrackingEvent>, crate::error::AppError>>,
     busy: RwSignal<bool>,
     on_action: impl Fn(DetailAction) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -134,7 +141,7 @@ fn OrderDetailView(
                 </dl>
             </section>
         </div>
-        {(order.label_status == LabelStatus::Ready).then(|| view! { <TrackingEvents id=id/> })}
+        {(order.label_status == LabelStatus::Ready).then(|| view! { <TrackingEvents events=tracking/> })}
         <section class="card">
             <h2>"History"</h2>
             <table class="grid history">
@@ -156,8 +163,7 @@ fn OrderDetailView(
 
 /// Carrier scan events of the order's label, oldest first.
 #[component]
-fn TrackingEvents(id: OrderId) -> impl IntoView {
-    let events = Resource::new(move || id, get_tracking);
+fn TrackingEvents(events: Resource<Result<Vec<TrackingEvent>, crate::error::AppError>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Tracking"</h2>
