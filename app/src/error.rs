@@ -45,6 +45,14 @@ impl AppError {
         }
     }
 
+    /// One line for a person: the validation messages joined, or the error's own text.
+    pub fn user_message(&self) -> String {
+        match self {
+            AppError::Validation(v) => v.messages().collect::<Vec<_>>().join("; "),
+            other => other.to_string(),
+        }
+    }
+
     pub fn validation(&self) -> Option<&ValidationErrors> {
         match self {
             AppError::Validation(v) => Some(v),

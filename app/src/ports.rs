@@ -100,6 +100,99 @@ pub trait FloorStore: Send + Sync {
     async fn manifest(&self, warehouse: WarehouseId, since_ms: i64) -> AppResult<Vec<ManifestRow>>;
 }
 
+/// Connected stores, synced platform orders, SKU mappings, dispatch and acknowledgment. Every
+/// call is scoped to the caller's merchant; other merchants' objects answer NotFound.
+#[async_trait]
+pub trait PlatformStore: Send + Sync {
+    async fn stores(&self, merchant: MerchantId) -> AppResult<Vec<StoreInfo>>;
+    /// Saves a store with its token encrypted at rest.
+    async fn add_store(&self, merchant: MerchantId, input: &StoreInput, now_ms: i64) -> AppResult<StoreId>;
+    async fn set_auto_sync(&self, merchant: MerchantId, store: StoreId, on: bool) -> AppResult<()>;
+    /// The decrypted token, for calls to the platform.
+    async fn credentials(&self, merchant: MerchantId, store: StoreId) -> AppResult<StoreCredentials>;
+    /// Queues a sync task; a worker runs it. Returns at once.
+    async fn queue_sync(&self, merchant: MerchantId, store: StoreId, mode: &SyncMode, now_ms: i64) -> AppResult<SyncTaskId>;
+    async fn sync_log(&self, merchant: MerchantId, store: Option<StoreId>) -> AppResult<Vec<SyncTask>>;
+    async fn list(&self, merchant: MerchantId, query: &PlatformOrderQuery) -> AppResult<PlatformOrderPage>;
+    async fn get(&self, merchant: MerchantId, id: PlatformOrderId) -> AppResult<Option<PlatformOrderDetail>>;
+    /// Distinct 【Order Source Channel】 values, for the filter.
+    async fn source_channels(&self, merchant: MerchantId) -> AppResult<Vec<String>>;
+    async fn mappings(&self, merchant: MerchantId, store: Option<StoreId>, search: &str) -> AppResult<Vec<SkuMapping>>;
+    /// Platform SKU → warehouse SKU code for one store.
+    async fn mapping_table(&self, merchant: MerchantId, store: StoreId) -> AppResult<std::collections::BTreeMap<String, String>>;
+    /// Insert or replace the mapping of (store, platform SKU).
+    async fn save_mapping(&self, merchant: MerchantId, input: &MappingInput, now_ms: i64) -> AppResult<MappingId>;
+    async fn delete_mapping(&self, merchant: MerchantId, id: MappingId) -> AppResult<()>;
+    /// Records why the order could not be dispatched (shown under its status).
+    async fn set_exception(&self, merchant: MerchantId, id: PlatformOrderId, exception: &str, now_ms: i64) -> AppResult<()>;
+    /// Links a created dropship order (Submitted) to the platform order → Processing, saving
+    /// the bindings as mappings, in one transaction.
+    async fn link_dispatched(&self, merchant: MerchantId, id: PlatformOrderId, order: OrderId, bindings: &std::collections::BTreeMap<String, String>, now_ms: i64) -> AppResult<()>;
+    /// The acknowledgment dialog: each line with the available stock in `warehouse`.
+    async fn ack_lines(&self, merchant: MerchantId, id: PlatformOrderId, warehouse: WarehouseId) -> AppResult<Vec<AckLineView>>;
+    /// Pending → Acknowledged; accepted units are reserved in the warehouse in the same
+    /// transaction (guarded, so two acknowledgments can never accept more than stock).
+    async fn acknowledge(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, warehouse: WarehouseId, answers: &[AckLineInput], now_ms: i64) -> AppResult<()>;
+    /// B2B: takes the acknowledgment's stock reservation back (`reserved` = false, before the
+    /// dispatched order allocates its own) or puts it back (true, when that submit failed).
+    async fn set_reservation(&self, merchant: MerchantId, id: PlatformOrderId, actor: &Actor, reserved: bool, now_ms: i64) -> AppResult<()>;
+    /// Moves the order to `to` if its status is one of `from` (conditional), clearing the exception.
+    async fn set_status(&self, merchant: MerchantId, id: PlatformOrderId, from: &[PlatformStatus], to: PlatformStatus, now_ms: i64) -> AppResult<()>;
+    /// Records a shipment written back by hand (Manual Ship / Mark Shipped).
+    async fn record_shipment(&self, merchant: MerchantId, id: PlatformOrderId, shipment: &ManualShipInput, to: PlatformStatus, now_ms: i64) -> AppResult<()>;
+}
+
+/// How to reach a store's platform API.
+#[derive(Clone, Debug)]
+pub struct StoreCredentials {
+    pub store_id: StoreId,
+    pub shop_domain: String,
+    pub access_token: String,
+}
+
+/// A platform call that failed: `Transient` may work later (timeouts, 5xx, rate limit after
+/// retries), `Permanent` will not (4xx: bad token, unknown order).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PlatformError {
+    #[error("platform unavailable: {0}")]
+    Transient(String),
+    #[error("platform refused: {0}")]
+    Permanent(String),
+}
+
+/// Where the next page of a listing starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageCursor {
+    /// First page of orders updated in [from, to).
+    UpdatedBetween { from_ms: i64, to_ms: i64 },
+    /// The platform's opaque cursor (Shopify `page_info`).
+    Next(String),
+}
+
+/// One page of orders; an order the connector could not import is an `Err` with the reason
+/// (counted as failed, the rest still go in).
+#[derive(Clone, Debug)]
+pub struct OrdersPage {
+    pub orders: Vec<Result<ImportedOrder, String>>,
+    pub next: Option<String>,
+}
+
+/// A store's e-commerce platform API (Shopify Admin REST shapes). Implemented by the HTTP
+/// client in `server::shopify`, which the sandbox store answers in demo and tests.
+#[async_trait]
+pub trait Platform: Send + Sync {
+    /// The shop's name: proves domain and token work.
+    async fn test_connection(&self, store: &StoreCredentials) -> Result<String, PlatformError>;
+    async fn orders_page(&self, store: &StoreCredentials, cursor: &PageCursor) -> Result<OrdersPage, PlatformError>;
+    /// Orders by their numbers ("#1001"); numbers the shop does not know are left out.
+    async fn orders_by_number(&self, store: &StoreCredentials, numbers: &[String]) -> Result<Vec<Result<ImportedOrder, String>>, PlatformError>;
+    /// Creates a fulfillment with tracking; returns the platform's fulfillment id.
+    async fn create_fulfillment(&self, store: &StoreCredentials, fulfillment: &FulfillmentRequest) -> Result<String, PlatformError>;
+    async fn cancel_order(&self, store: &StoreCredentials, platform_order_id: i64) -> Result<(), PlatformError>;
+    /// Tells the platform what the merchant accepted (a note on the order).
+    async fn acknowledge(&self, store: &StoreCredentials, platform_order_id: i64, note: &str) -> Result<(), PlatformError>;
+}
+
 #[async_trait]
 pub trait LabelStore: Send + Sync {
     /// A label the merchant uploaded earlier, if it is theirs.
@@ -118,6 +211,8 @@ pub struct Services {
     pub accounts: Arc<dyn AccountStore>,
     pub labels: Arc<dyn LabelStore>,
     pub floor: Arc<dyn FloorStore>,
+    pub platform_orders: Arc<dyn PlatformStore>,
+    pub platform: Arc<dyn Platform>,
     pub carrier: Arc<dyn Carrier>,
     pub clock: Arc<dyn Clock>,
 }

@@ -8,6 +8,7 @@ pub mod label_worker;
 pub mod pdf;
 pub mod picklist;
 pub mod seed;
+pub mod shopify;
 pub mod sandbox;
 pub mod stores;
 pub mod web;
@@ -153,6 +154,8 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
+        platform_orders: Arc::new(stores::platform::SqlPlatformStore { db: db.clone() }),
+        platform: Arc::new(shopify::HttpShopify),
         carrier,
         clock,
     };

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod floor;
 pub mod orders;
+pub mod platform;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -31,6 +32,29 @@ pub(crate) mod ssr {
                 AppError::Unavailable("The carrier is not answering right now; please try again in a minute".into())
             }
         }
+    }
+
+    /// A platform failure as the user sees it.
+    pub fn platform_message(e: &crate::ports::PlatformError) -> String {
+        match e {
+            crate::ports::PlatformError::Permanent(m) => m.clone(),
+            crate::ports::PlatformError::Transient(m) => {
+                tracing::warn!(error = %m, "platform unavailable");
+                "the store's platform is not answering right now; please try again in a minute".into()
+            }
+        }
+    }
+
+    pub fn platform_error(e: crate::ports::PlatformError) -> AppError {
+        match &e {
+            crate::ports::PlatformError::Permanent(m) => AppError::Conflict(format!("The store's platform refused: {m}")),
+            crate::ports::PlatformError::Transient(_) => AppError::Unavailable(capitalize(&platform_message(&e))),
+        }
+    }
+
+    fn capitalize(s: &str) -> String {
+        let mut c = s.chars();
+        c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
     }
 
     /// The session token from the request's cookie header, if any.

@@ -7,6 +7,7 @@ pub mod floor;
 pub mod inventory;
 mod labels;
 pub mod orders;
+pub mod platform;
 
 pub use accounts::{hash_password, SqlAccountStore};
 pub use catalog::SqlCatalogStore;
