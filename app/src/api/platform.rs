@@ -210,6 +210,10 @@ pub async fn cancel_platform_order(id: PlatformOrderId) -> Result<(), AppError> 
         return Err(AppError::Conflict(PlatformAction::Cancel.refusal(&state)));
     }
     let now = svc.clock.now_ms();
+    if order.summary.status == PlatformStatus::Acknowledged && order.summary.dropship_order_id.is_none() {
+        // The acknowledgment's reserved stock goes back to the shelf.
+        svc.platform_orders.set_reservation(merchant, id, &(&user).into(), false, now).await?;
+    }
     if let Some(dropship) = order.summary.dropship_order_id {
         // Refused (409) once waved: then the warehouse is already working on it.
         let bought = svc.orders.intercept(merchant, dropship, &(&user).into(), now).await.map_err(|e| match e {
@@ -321,7 +325,13 @@ mod dispatch {
             return Err(e);
         }
         let bindings: BTreeMap<String, String> = request.bindings;
-        svc.platform_orders.link_dispatched(merchant, id, order_id, &bindings, now).await?;
+        if let Err(e) = svc.platform_orders.link_dispatched(merchant, id, order_id, &bindings, now).await {
+            // Another dispatch of the same order won the race: take ours back out of the warehouse.
+            if let Err(undo) = svc.orders.intercept(merchant, order_id, &actor, now).await {
+                tracing::error!(order = order_id, error = %undo, "could not take back a duplicate dispatch");
+            }
+            return Err(e);
+        }
         Ok(order_id)
     }
 
