@@ -143,7 +143,8 @@ pub struct App {
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     let db = Db::connect(&config.database_url).await?;
     let clock = Arc::new(SystemClock);
-    if config.seed_demo && seed::seed_demo(&db, clock.now_ms()).await? {
+    let secrets = secrets::SecretBox;
+    if config.seed_demo && seed::seed_demo(&db, &secrets, clock.now_ms()).await? {
         tracing::info!("seeded demo data (users: {}, {}; password {})", seed::MERCHANT_EMAIL, seed::WAREHOUSE_EMAIL, seed::DEMO_PASSWORD);
     }
     let (carrier_url, sandbox) = match &config.carrier_url {
@@ -169,7 +170,6 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         };
         worker.spawn(config.label_poll);
     }
-    let secrets = secrets::SecretBox;
     let platform: Arc<dyn app::ports::Platform> = Arc::new(shopify::HttpShopify);
     for _ in 0..config.platform_workers {
         let worker = platform_worker::PlatformWorker {

@@ -210,10 +210,6 @@ pub async fn cancel_platform_order(id: PlatformOrderId) -> Result<(), AppError> 
         return Err(AppError::Conflict(PlatformAction::Cancel.refusal(&state)));
     }
     let now = svc.clock.now_ms();
-    if order.summary.status == PlatformStatus::Acknowledged && order.summary.dropship_order_id.is_none() {
-        // The acknowledgment's reserved stock goes back to the shelf.
-        svc.platform_orders.set_reservation(merchant, id, &(&user).into(), false, now).await?;
-    }
     if let Some(dropship) = order.summary.dropship_order_id {
         // Refused (409) once waved: then the warehouse is already working on it.
         let bought = svc.orders.intercept(merchant, dropship, &(&user).into(), now).await.map_err(|e| match e {
@@ -228,6 +224,10 @@ pub async fn cancel_platform_order(id: PlatformOrderId) -> Result<(), AppError> 
     }
     let credentials = svc.platform_orders.credentials(merchant, order.summary.store_id).await?;
     svc.platform.cancel_order(&credentials, order.platform_order_id).await.map_err(platform_error)?;
+    if order.summary.status == PlatformStatus::Acknowledged && order.summary.dropship_order_id.is_none() {
+        // The acknowledgment's reserved stock goes back to the shelf.
+        svc.platform_orders.set_reservation(merchant, id, &(&user).into(), false, now).await?;
+    }
     svc.platform_orders
         .set_status(merchant, id, &[PlatformStatus::Pending, PlatformStatus::Acknowledged, PlatformStatus::Processing], PlatformStatus::Cancelled, now)
         .await
