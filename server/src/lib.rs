@@ -7,6 +7,7 @@ pub mod db;
 pub mod label_worker;
 pub mod pdf;
 pub mod picklist;
+pub mod secrets;
 pub mod seed;
 pub mod shopify;
 pub mod sandbox;
@@ -46,7 +47,14 @@ pub struct Config {
     pub label_poll: std::time::Duration,
     /// How long a claimed label job stays a worker's before another may take it over (crash recovery).
     pub label_lock: std::time::Duration,
+    /// Where the Shopify connector goes: None starts the sandbox store on a loopback port (demo,
+    /// tests); [`REAL_SHOPIFY`] means each shop's own `https://{shop_domain}`; anything else is
+    /// a sandbox-style base URL serving `{url}/{shop_domain}/admin/api/…`.
+    pub shopify_url: Option<String>,
 }
+
+/// `DROPDOCK_SHOPIFY_URL` value that points the connector at real Shopify.
+pub const REAL_SHOPIFY: &str = "shopify";
 
 impl Config {
     /// Reads the environment; every setting has a default that works for the demo.
@@ -68,6 +76,7 @@ impl Config {
             label_lock: std::time::Duration::from_millis(
                 var("DROPDOCK_LABEL_LOCK_MS", "120000").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_LABEL_LOCK_MS: {e}"))?,
             ),
+            shopify_url: std::env::var("DROPDOCK_SHOPIFY_URL").ok().filter(|u| !u.trim().is_empty()),
         })
     }
 
@@ -86,6 +95,7 @@ impl Config {
             label_workers: 1,
             label_poll: std::time::Duration::from_millis(100),
             label_lock: std::time::Duration::from_secs(120),
+            shopify_url: None,
         }
     }
 
@@ -114,6 +124,12 @@ pub struct App {
     pub db: Db,
     /// Set when the app started its own sandbox carrier.
     pub sandbox: Option<sandbox::carrier::SandboxHandle>,
+    /// Set when the app started its own sandbox Shopify store.
+    pub shopify: Option<sandbox::shopify::ShopifySandboxHandle>,
+    /// The Shopify base URL in use (`https://{shop_domain}` for real Shopify).
+    pub shopify_url: String,
+    /// Seals store tokens at rest.
+    pub secrets: secrets::SecretBox,
 }
 
 /// Connects, migrates, seeds (if asked), starts the carrier sandbox and label workers, and
@@ -148,6 +164,9 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         worker.spawn(config.label_poll);
     }
     let labels = Arc::new(SqlLabelStore::new(db.clone(), blobs));
+    let secrets = secrets::SecretBox::load_or_create(&config.data_dir)?;
+    let (shopify_base, shopify) = start_shopify(config, &db).await?;
+    let shopify_url = shopify_base.clone().unwrap_or_else(|| "https://{shop_domain}".to_string());
     let services = Services {
         orders: Arc::new(SqlOrderStore::new(db.clone())),
         catalog: Arc::new(SqlCatalogStore::new(db.clone())),
@@ -155,10 +174,32 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
         platform_orders: Arc::new(stores::platform::SqlPlatformStore { db: db.clone() }),
-        platform: Arc::new(shopify::HttpShopify),
+        platform: Arc::new(shopify::HttpShopify::new(shopify::ShopifyConfig { base_url: shopify_base, ..Default::default() })?),
         carrier,
         clock,
     };
     let router = web::router(config.leptos_options(), AppState { services, labels });
-    Ok(App { router, db, sandbox })
+    Ok(App { router, db, sandbox, shopify, shopify_url, secrets })
+}
+
+/// The Shopify base URL to use (None: real Shopify), starting (and, for the demo, stocking)
+/// the sandbox store when none is configured.
+async fn start_shopify(config: &Config, db: &Db) -> anyhow::Result<(Option<String>, Option<sandbox::shopify::ShopifySandboxHandle>)> {
+    match config.shopify_url.as_deref().map(str::trim) {
+        Some(REAL_SHOPIFY) => Ok((None, None)),
+        Some(url) => Ok((Some(url.trim_end_matches('/').to_string()), None)),
+        None => {
+            let (addr, handle) = sandbox::shopify::start_sandbox_store(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            if config.seed_demo {
+                // The demo shop sells the first merchant's warehouse SKUs (and a few it does not stock).
+                let codes: Vec<String> = sqlx::query_scalar("SELECT DISTINCT code FROM skus WHERE merchant_id = 1 ORDER BY code")
+                    .fetch_all(&db.pool)
+                    .await?;
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                sandbox::shopify::seed_demo_shop(&handle, &codes)?;
+            }
+            tracing::info!("sandbox Shopify store on http://{addr}");
+            Ok((Some(format!("http://{addr}")), Some(handle)))
+        }
+    }
 }

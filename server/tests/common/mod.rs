@@ -67,7 +67,7 @@ impl TestApp {
         };
         let mut config = server::Config::local(database_url, dir.0.join("data"));
         adjust(&mut config);
-        let server::App { router, db, sandbox } = server::build(&config).await.expect("app starts");
+        let server::App { router, db, sandbox, .. } = server::build(&config).await.expect("app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
