@@ -1083,8 +1083,8 @@ fn bad_param(param: &str, message: &str) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, json!({ param: message }))
 }
 
-/// Parses the query string into (query, cursor position, limit).
-fn parse_listing(params: &[(String, String)]) -> ApiResult<(ListQuery, Option<(i64, i64)>, Option<(i64, i64)>, usize)> {
+/// Parses the query string into (query with cursor position, limit).
+fn parse_listing(params: &[(String, String)]) -> ApiResult<(PageInfo, usize)> {
     let get = |k: &str| params.iter().rev().find(|(name, _)| name == k).map(|(_, v)| v.trim());
     let limit = match get("limit") {
         None => DEFAULT_LIMIT,
@@ -1095,7 +1095,7 @@ fn parse_listing(params: &[(String, String)]) -> ApiResult<(ListQuery, Option<(i
             return Err(bad_param("page_info", &format!("{name} cannot be passed when page_info is present; only limit and fields can")));
         }
         let info = PageInfo::decode(page_info).ok_or_else(|| bad_param("page_info", "Invalid value."))?;
-        return Ok((info.q, info.after, info.before, limit));
+        return Ok((info, limit));
     }
     let time = |k: &str| -> ApiResult<Option<i64>> {
         get(k).filter(|v| !v.is_empty()).map(|v| parse_time_ms(v).map_err(|e| bad_param(k, &e))).transpose()
@@ -1132,7 +1132,7 @@ fn parse_listing(params: &[(String, String)]) -> ApiResult<(ListQuery, Option<(i
         sort,
         desc,
     };
-    Ok((q, None, None, limit))
+    Ok((PageInfo { q, after: None, before: None }, limit))
 }
 
 impl ListQuery {
@@ -1188,7 +1188,7 @@ async fn list_orders(
     Query(params): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (q, after, before, limit) = parse_listing(&params)?;
+    let (PageInfo { q, after, before }, limit) = parse_listing(&params)?;
     let (page, prev_key, next_key) = {
         let inner = h.lock();
         let shop = inner.shop(&domain)?;
