@@ -56,7 +56,14 @@ pub struct Config {
     pub auto_sync_interval_ms: i64,
     /// First retry delay of a failed shipment writeback (doubles per attempt).
     pub writeback_backoff: std::time::Duration,
+    /// Where the Shopify connector goes: None starts the sandbox store on a loopback port (demo,
+    /// tests); [`REAL_SHOPIFY`] means each shop's own `https://{shop_domain}`; anything else is
+    /// a sandbox-style base URL serving `{url}/{shop_domain}/admin/api/…`.
+    pub shopify_url: Option<String>,
 }
+
+/// `DROPDOCK_SHOPIFY_URL` value that points the connector at real Shopify.
+pub const REAL_SHOPIFY: &str = "shopify";
 
 impl Config {
     /// Reads the environment; every setting has a default that works for the demo.
@@ -85,6 +92,7 @@ impl Config {
             ),
             auto_sync_interval_ms: app::domain::AUTO_SYNC_INTERVAL_MS,
             writeback_backoff: std::time::Duration::from_secs(30),
+            shopify_url: std::env::var("DROPDOCK_SHOPIFY_URL").ok().filter(|u| !u.trim().is_empty()),
         })
     }
 
@@ -108,6 +116,7 @@ impl Config {
             platform_lock: std::time::Duration::from_secs(60),
             auto_sync_interval_ms: app::domain::AUTO_SYNC_INTERVAL_MS,
             writeback_backoff: std::time::Duration::from_millis(200),
+            shopify_url: None,
         }
     }
 
@@ -136,6 +145,12 @@ pub struct App {
     pub db: Db,
     /// Set when the app started its own sandbox carrier.
     pub sandbox: Option<sandbox::carrier::SandboxHandle>,
+    /// Set when the app started its own sandbox Shopify store.
+    pub shopify: Option<sandbox::shopify::ShopifySandboxHandle>,
+    /// The Shopify base URL in use (`https://{shop_domain}` for real Shopify).
+    pub shopify_url: String,
+    /// Seals store tokens at rest.
+    pub secrets: secrets::SecretBox,
 }
 
 /// Connects, migrates, seeds (if asked), starts the carrier sandbox and label workers, and
@@ -143,7 +158,7 @@ pub struct App {
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     let db = Db::connect(&config.database_url).await?;
     let clock = Arc::new(SystemClock);
-    let secrets = secrets::SecretBox;
+    let secrets = secrets::SecretBox::load_or_create(&config.data_dir)?;
     if config.seed_demo && seed::seed_demo(&db, &secrets, clock.now_ms()).await? {
         tracing::info!("seeded demo data (users: {}, {}; password {})", seed::MERCHANT_EMAIL, seed::WAREHOUSE_EMAIL, seed::DEMO_PASSWORD);
     }
@@ -170,7 +185,10 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         };
         worker.spawn(config.label_poll);
     }
-    let platform: Arc<dyn app::ports::Platform> = Arc::new(shopify::HttpShopify);
+    let (shopify_base, shopify) = start_shopify(config, &db).await?;
+    let shopify_url = shopify_base.clone().unwrap_or_else(|| "https://{shop_domain}".to_string());
+    let platform: Arc<dyn app::ports::Platform> =
+        Arc::new(shopify::HttpShopify::new(shopify::ShopifyConfig { base_url: shopify_base, ..Default::default() })?);
     for _ in 0..config.platform_workers {
         let worker = platform_worker::PlatformWorker {
             db: db.clone(),
@@ -190,11 +208,33 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
-        platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets)),
+        platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets.clone())),
         platform,
         carrier,
         clock,
     };
     let router = web::router(config.leptos_options(), AppState { services, labels });
-    Ok(App { router, db, sandbox })
+    Ok(App { router, db, sandbox, shopify, shopify_url, secrets })
+}
+
+/// The Shopify base URL to use (None: real Shopify), starting (and, for the demo, stocking)
+/// the sandbox store when none is configured.
+async fn start_shopify(config: &Config, db: &Db) -> anyhow::Result<(Option<String>, Option<sandbox::shopify::ShopifySandboxHandle>)> {
+    match config.shopify_url.as_deref().map(str::trim) {
+        Some(REAL_SHOPIFY) => Ok((None, None)),
+        Some(url) => Ok((Some(url.trim_end_matches('/').to_string()), None)),
+        None => {
+            let (addr, handle) = sandbox::shopify::start_sandbox_store(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            if config.seed_demo {
+                // The demo shop sells the first merchant's warehouse SKUs (and a few it does not stock).
+                let codes: Vec<String> = sqlx::query_scalar("SELECT DISTINCT code FROM skus WHERE merchant_id = 1 ORDER BY code")
+                    .fetch_all(&db.pool)
+                    .await?;
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                sandbox::shopify::seed_demo_shop(&handle, &codes)?;
+            }
+            tracing::info!("sandbox Shopify store on http://{addr}");
+            Ok((Some(format!("http://{addr}")), Some(handle)))
+        }
+    }
 }

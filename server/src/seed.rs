@@ -218,8 +218,8 @@ pub async fn seed_demo(db: &Db, secrets: &crate::secrets::SecretBox, now_ms: i64
     Ok(true)
 }
 
-pub const DEMO_SHOP_DOMAIN: &str = "acme-demo.myshopify.com";
-pub const DEMO_SHOP_TOKEN: &str = "shpat_demo_acme_0001";
+use crate::sandbox::shopify::{DEMO_SHOP_DOMAIN, DEMO_SHOP_NAME, DEMO_SHOP_TOKEN};
+
 /// Platform SKUs of the demo shop that come pre-mapped; the shop's other SKUs are left for
 /// the merchant to bind while dispatching.
 pub const DEMO_MAPPED_SKUS: [(&str, &str); 4] =
@@ -233,7 +233,7 @@ async fn seed_demo_store(db: &Db, secrets: &crate::secrets::SecretBox, acme: i64
         db,
         "INSERT INTO stores (merchant_id, name, platform, shop_domain, token_sealed, token_hint, auto_sync, created_at)
          VALUES ($1, $2, 'shopify', $3, $4, $5, 1, $6) RETURNING id",
-        &[&acme, &"Acme Demo Store", &DEMO_SHOP_DOMAIN, &sealed.as_str(), &hint, &now_ms],
+        &[&acme, &DEMO_SHOP_NAME, &DEMO_SHOP_DOMAIN, &sealed.as_str(), &hint, &now_ms],
     )
     .await?;
     for (platform_sku, warehouse_sku) in DEMO_MAPPED_SKUS {

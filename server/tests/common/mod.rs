@@ -17,6 +17,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub db: server::db::Db,
     pub sandbox: server::sandbox::carrier::SandboxHandle,
+    pub shopify: server::sandbox::shopify::ShopifySandboxHandle,
     _dir: tempdir::TempDir,
     pg_cleanup: Option<(String, String)>,
 }
@@ -67,13 +68,20 @@ impl TestApp {
         };
         let mut config = server::Config::local(database_url, dir.0.join("data"));
         adjust(&mut config);
-        let server::App { router, db, sandbox } = server::build(&config).await.expect("app starts");
+        let server::App { router, db, sandbox, shopify, .. } = server::build(&config).await.expect("app starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
             let _ = axum::serve(listener, router.into_make_service()).await;
         });
-        TestApp { addr, db, sandbox: sandbox.expect("tests run the sandbox carrier"), _dir: dir, pg_cleanup }
+        TestApp {
+            addr,
+            db,
+            sandbox: sandbox.expect("tests run the sandbox carrier"),
+            shopify: shopify.expect("tests run the sandbox store"),
+            _dir: dir,
+            pg_cleanup,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
