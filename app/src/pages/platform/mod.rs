@@ -144,8 +144,8 @@ pub(crate) fn FlashNotice(flash: RwSignal<Option<Flash>>) -> impl IntoView {
             Flash::Err(text) => view! { <div class="notice notice-error" role="alert" data-flash="error">{text}</div> }.into_any(),
             Flash::Dispatched { platform_order_no, order } => view! {
                 <div class="notice notice-success" role="status" data-flash="ok">
-                    {platform_order_no}" dispatched — dropship order "
-                    <a href=format!("/orders/{order}") class="mono">{order_no(order)}</a>" created."
+                    "Dispatched — dropship order "<a href=format!("/orders/{order}") class="mono" data-dropship-order="">{order_no(order)}</a>
+                    " created for "{platform_order_no}"."
                 </div>
             }
             .into_any(),

@@ -32,11 +32,15 @@ pub(super) fn ManualShipDialog(
         if c.is_empty() { server_errors.get() } else { c }
     });
     // Suggestions from the catalog: carriers, and the service types of the typed carrier.
-    let channels = move || catalog.get().and_then(Result::ok).map(|c| c.channels).unwrap_or_default();
-    let carriers = move || channels().into_iter().map(|c| c.carrier).collect::<BTreeSet<_>>();
+    let channels = Memo::new(move |_| {
+        catalog.with(|c| c.as_ref().and_then(|r| r.as_ref().ok()).map(|c| c.channels.clone()).unwrap_or_default())
+    });
+    let carriers = move || channels.with(|list| list.iter().map(|c| c.carrier.clone()).collect::<BTreeSet<_>>());
     let services = move || {
         let carrier = input.with(|i| i.channel.trim().to_string());
-        channels().into_iter().filter(|c| carrier.is_empty() || c.carrier == carrier).map(|c| c.service_type).collect::<BTreeSet<_>>()
+        channels.with(|list| {
+            list.iter().filter(|c| carrier.is_empty() || c.carrier == carrier).map(|c| c.service_type.clone()).collect::<BTreeSet<_>>()
+        })
     };
 
     let submit = move |_| {
