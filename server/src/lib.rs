@@ -7,6 +7,8 @@ pub mod db;
 pub mod label_worker;
 pub mod pdf;
 pub mod picklist;
+pub mod platform_worker;
+pub mod secrets;
 pub mod seed;
 pub mod shopify;
 pub mod sandbox;
@@ -46,6 +48,14 @@ pub struct Config {
     pub label_poll: std::time::Duration,
     /// How long a claimed label job stays a worker's before another may take it over (crash recovery).
     pub label_lock: std::time::Duration,
+    /// Platform workers (store sync, writeback) in this process.
+    pub platform_workers: usize,
+    pub platform_poll: std::time::Duration,
+    /// How long a claimed sync task / writeback stays a worker's (renewed per page).
+    pub platform_lock: std::time::Duration,
+    pub auto_sync_interval_ms: i64,
+    /// First retry delay of a failed shipment writeback (doubles per attempt).
+    pub writeback_backoff: std::time::Duration,
 }
 
 impl Config {
@@ -68,6 +78,13 @@ impl Config {
             label_lock: std::time::Duration::from_millis(
                 var("DROPDOCK_LABEL_LOCK_MS", "120000").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_LABEL_LOCK_MS: {e}"))?,
             ),
+            platform_workers: var("DROPDOCK_PLATFORM_WORKERS", "1").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_PLATFORM_WORKERS: {e}"))?,
+            platform_poll: std::time::Duration::from_millis(500),
+            platform_lock: std::time::Duration::from_millis(
+                var("DROPDOCK_PLATFORM_LOCK_MS", "60000").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_PLATFORM_LOCK_MS: {e}"))?,
+            ),
+            auto_sync_interval_ms: app::domain::AUTO_SYNC_INTERVAL_MS,
+            writeback_backoff: std::time::Duration::from_secs(30),
         })
     }
 
@@ -86,6 +103,11 @@ impl Config {
             label_workers: 1,
             label_poll: std::time::Duration::from_millis(100),
             label_lock: std::time::Duration::from_secs(120),
+            platform_workers: 1,
+            platform_poll: std::time::Duration::from_millis(100),
+            platform_lock: std::time::Duration::from_secs(60),
+            auto_sync_interval_ms: app::domain::AUTO_SYNC_INTERVAL_MS,
+            writeback_backoff: std::time::Duration::from_millis(200),
         }
     }
 
@@ -121,7 +143,8 @@ pub struct App {
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     let db = Db::connect(&config.database_url).await?;
     let clock = Arc::new(SystemClock);
-    if config.seed_demo && seed::seed_demo(&db, clock.now_ms()).await? {
+    let secrets = secrets::SecretBox;
+    if config.seed_demo && seed::seed_demo(&db, &secrets, clock.now_ms()).await? {
         tracing::info!("seeded demo data (users: {}, {}; password {})", seed::MERCHANT_EMAIL, seed::WAREHOUSE_EMAIL, seed::DEMO_PASSWORD);
     }
     let (carrier_url, sandbox) = match &config.carrier_url {
@@ -147,6 +170,19 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         };
         worker.spawn(config.label_poll);
     }
+    let platform: Arc<dyn app::ports::Platform> = Arc::new(shopify::HttpShopify);
+    for _ in 0..config.platform_workers {
+        let worker = platform_worker::PlatformWorker {
+            db: db.clone(),
+            platform: platform.clone(),
+            secrets: secrets.clone(),
+            clock: clock.clone(),
+            lock: config.platform_lock,
+            writeback_backoff: config.writeback_backoff,
+            auto_sync_interval_ms: config.auto_sync_interval_ms,
+        };
+        worker.spawn(config.platform_poll);
+    }
     let labels = Arc::new(SqlLabelStore::new(db.clone(), blobs));
     let services = Services {
         orders: Arc::new(SqlOrderStore::new(db.clone())),
@@ -154,8 +190,8 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
-        platform_orders: Arc::new(stores::platform::SqlPlatformStore { db: db.clone() }),
-        platform: Arc::new(shopify::HttpShopify),
+        platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets)),
+        platform,
         carrier,
         clock,
     };

@@ -43,7 +43,7 @@ impl Bindable for Option<i64> {
     }
 }
 
-pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
+pub async fn seed_demo(db: &Db, secrets: &crate::secrets::SecretBox, now_ms: i64) -> anyhow::Result<bool> {
     let existing: i64 = sqlx::query("SELECT COUNT(*) FROM merchants").fetch_one(&db.pool).await?.try_get(0)?;
     if existing > 0 {
         return Ok(false);
@@ -214,7 +214,37 @@ pub async fn seed_demo(db: &Db, now_ms: i64) -> anyhow::Result<bool> {
             floor.create_wave(lax, &warehouse_actor, &one, at + 120_000).await.map_err(|e| anyhow::anyhow!("seeding a wave: {e}"))?;
         }
     }
+    seed_demo_store(db, secrets, acme, now_ms).await?;
     Ok(true)
+}
+
+pub const DEMO_SHOP_DOMAIN: &str = "acme-demo.myshopify.com";
+pub const DEMO_SHOP_TOKEN: &str = "shpat_demo_acme_0001";
+/// Platform SKUs of the demo shop that come pre-mapped; the shop's other SKUs are left for
+/// the merchant to bind while dispatching.
+pub const DEMO_MAPPED_SKUS: [(&str, &str); 4] =
+    [("MUG-CER-11", "MUG-CER-11"), ("TWL-BTH-GRY", "TWL-BTH-GRY"), ("CND-SOY-LAV", "CND-SOY-LAV"), ("MUG-CER-15", "MUG-CER-15")];
+
+/// Acme's Shopify store (answered by the sandbox store in the demo), with auto sync on.
+async fn seed_demo_store(db: &Db, secrets: &crate::secrets::SecretBox, acme: i64, now_ms: i64) -> anyhow::Result<()> {
+    let sealed = secrets.seal(DEMO_SHOP_TOKEN);
+    let hint = &DEMO_SHOP_TOKEN[DEMO_SHOP_TOKEN.len() - 4..];
+    let store = insert_id(
+        db,
+        "INSERT INTO stores (merchant_id, name, platform, shop_domain, token_sealed, token_hint, auto_sync, created_at)
+         VALUES ($1, $2, 'shopify', $3, $4, $5, 1, $6) RETURNING id",
+        &[&acme, &"Acme Demo Store", &DEMO_SHOP_DOMAIN, &sealed.as_str(), &hint, &now_ms],
+    )
+    .await?;
+    for (platform_sku, warehouse_sku) in DEMO_MAPPED_SKUS {
+        insert_id(
+            db,
+            "INSERT INTO sku_mappings (merchant_id, store_id, platform_sku, warehouse_sku, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            &[&acme, &store, &platform_sku, &warehouse_sku, &now_ms],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A complete order from LAX1 to Miami on `channel_code` (3 units of the first LAX1 SKU): the

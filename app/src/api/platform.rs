@@ -224,6 +224,10 @@ pub async fn cancel_platform_order(id: PlatformOrderId) -> Result<(), AppError> 
     }
     let credentials = svc.platform_orders.credentials(merchant, order.summary.store_id).await?;
     svc.platform.cancel_order(&credentials, order.platform_order_id).await.map_err(platform_error)?;
+    if order.summary.status == PlatformStatus::Acknowledged && order.summary.dropship_order_id.is_none() {
+        // The acknowledgment's reserved stock goes back to the shelf.
+        svc.platform_orders.set_reservation(merchant, id, &(&user).into(), false, now).await?;
+    }
     svc.platform_orders
         .set_status(merchant, id, &[PlatformStatus::Pending, PlatformStatus::Acknowledged, PlatformStatus::Processing], PlatformStatus::Cancelled, now)
         .await
@@ -321,7 +325,13 @@ mod dispatch {
             return Err(e);
         }
         let bindings: BTreeMap<String, String> = request.bindings;
-        svc.platform_orders.link_dispatched(merchant, id, order_id, &bindings, now).await?;
+        if let Err(e) = svc.platform_orders.link_dispatched(merchant, id, order_id, &bindings, now).await {
+            // Another dispatch of the same order won the race: take ours back out of the warehouse.
+            if let Err(undo) = svc.orders.intercept(merchant, order_id, &actor, now).await {
+                tracing::error!(order = order_id, error = %undo, "could not take back a duplicate dispatch");
+            }
+            return Err(e);
+        }
         Ok(order_id)
     }
 

@@ -266,6 +266,16 @@ impl PlatformStatus {
     }
 }
 
+/// The status of an order seen for the first time.
+pub fn initial_status(imported: &ImportedOrder) -> PlatformStatus {
+    match (imported.cancelled, imported.fulfillment_status.as_str()) {
+        (true, _) => PlatformStatus::Cancelled,
+        (false, "fulfilled") => PlatformStatus::Completed,
+        (false, "partial") => PlatformStatus::PartiallyShipped,
+        _ => PlatformStatus::Pending,
+    }
+}
+
 /// What the platform says about an order on a sync; the local status follows it where the
 /// platform owns the answer (cancelled, fulfilled) and never moves local work backwards.
 pub fn status_after_sync(local: PlatformStatus, imported: &ImportedOrder) -> PlatformStatus {

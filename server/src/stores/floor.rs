@@ -235,6 +235,7 @@ impl SqlFloorStore {
         apply_transition(tx, OrderScope::Warehouse(warehouse), id, OrderAction::Ship, actor, now_ms).await?;
         inventory::settle_order(tx, id, true, actor, now_ms).await?;
         sqlx::query("UPDATE orders SET shipped_at = $2 WHERE id = $1").bind(id).bind(now_ms).execute(&mut **tx).await.map_err(db_error)?;
+        crate::platform_worker::queue_writeback(tx, id, now_ms).await?;
         Ok(format!("Shipped {} with {carrier}", order_no(id)))
     }
 }

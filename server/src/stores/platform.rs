@@ -1,76 +1,666 @@
-//! Placeholder while the SQL store is written (replaced before this lands).
+//! Stores, synced platform orders, SKU mappings, dispatch links, B2B acknowledgments and the
+//! writeback queue. Platform-owned fields are written only by `upsert_orders` (sync); local
+//! work (dispatch, bindings, acknowledgment) only by the merchant's actions.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
 
 use app::domain::*;
 use app::error::AppError;
 use app::ports::*;
-use async_trait::async_trait;
 
+use super::inventory::{change_stock, Movement};
+use super::orders::{bind_args, SqlArg, SqlBuilder, Tx};
+use super::{db_error, RowExt};
 use crate::db::Db;
+use crate::secrets::SecretBox;
 
 pub struct SqlPlatformStore {
-    pub db: Db,
+    db: Db,
+    secrets: SecretBox,
+}
+
+impl SqlPlatformStore {
+    pub fn new(db: Db, secrets: SecretBox) -> Self {
+        Self { db, secrets }
+    }
+}
+
+const SUMMARY_SELECT: &str = "SELECT po.*, s.name AS store_name,
+        COALESCE(w.name, aw.name, '') AS warehouse_name, o.shipping_cost_minor AS wms_cost,
+        COALESCE(NULLIF(po.shipped_tracking_no, ''), o.tracking_no, '') AS tracking,
+        COALESCE(NULLIF(po.shipped_carrier, ''), c.carrier, '') AS carrier_name,
+        COALESCE(NULLIF(po.shipped_service, ''), c.service_type, '') AS service_name,
+        (SELECT CAST(COALESCE(SUM(l.accepted_quantity), 0) AS BIGINT) FROM platform_order_lines l WHERE l.platform_order_id = po.id) AS accepted_units
+    FROM platform_orders po
+    JOIN stores s ON s.id = po.store_id
+    LEFT JOIN orders o ON o.id = po.dropship_order_id
+    LEFT JOIN warehouses w ON w.id = o.warehouse_id
+    LEFT JOIN channels c ON c.id = o.channel_id
+    LEFT JOIN warehouses aw ON aw.id = po.ack_warehouse_id";
+
+fn status_of(row: &AnyRow) -> AppResult<PlatformStatus> {
+    let code: String = row.col("status")?;
+    PlatformStatus::from_code(&code).ok_or_else(|| {
+        tracing::error!(code, "unknown platform order status in database");
+        AppError::Internal
+    })
+}
+
+fn summary_of(row: &AnyRow) -> AppResult<PlatformOrderSummary> {
+    let kind: String = row.col("kind")?;
+    Ok(PlatformOrderSummary {
+        id: row.col("id")?,
+        store_id: row.col("store_id")?,
+        store_name: row.col("store_name")?,
+        order_no: row.col("order_no")?,
+        source_channel: row.col("source_channel")?,
+        kind: OrderKind::from_code(&kind).ok_or(AppError::Internal)?,
+        status: status_of(row)?,
+        total_minor: row.col("total_minor")?,
+        currency: row.col("currency")?,
+        wms_shipping_cost_minor: row.col("wms_cost")?,
+        ordered_at_ms: row.col("ordered_at")?,
+        warehouse_name: row.col("warehouse_name")?,
+        recipient_name: row.col("recipient_name")?,
+        tracking_no: row.col("tracking")?,
+        exception: row.col("exception")?,
+        dropship_order_id: row.col("dropship_order_id")?,
+        writeback_failed: row.col::<i64>("writeback_failed")? != 0,
+        accepted_units: row.col("accepted_units")?,
+    })
+}
+
+fn recipient_of(row: &AnyRow) -> AppResult<Recipient> {
+    super::orders::recipient_of(row)
+}
+
+fn store_of(row: &AnyRow) -> AppResult<StoreInfo> {
+    let platform: String = row.col("platform")?;
+    Ok(StoreInfo {
+        id: row.col("id")?,
+        name: row.col("name")?,
+        platform: PlatformKind::from_code(&platform).ok_or(AppError::Internal)?,
+        shop_domain: row.col("shop_domain")?,
+        token_hint: row.col("token_hint")?,
+        auto_sync: row.col::<i64>("auto_sync")? != 0,
+        last_synced_at_ms: row.col("last_synced_at")?,
+        created_at_ms: row.col("created_at")?,
+    })
+}
+
+pub(crate) fn sync_task_of(row: &AnyRow) -> AppResult<SyncTask> {
+    let params: String = row.col("params")?;
+    let status: String = row.col("status")?;
+    Ok(SyncTask {
+        id: row.col("id")?,
+        store_id: row.col("store_id")?,
+        store_name: row.col("store_name")?,
+        mode: serde_json::from_str(&params).map_err(|e| {
+            tracing::error!(error = %e, "bad sync task params");
+            AppError::Internal
+        })?,
+        status: SyncTaskStatus::from_code(&status).ok_or(AppError::Internal)?,
+        created_at_ms: row.col("created_at")?,
+        started_at_ms: row.col("started_at")?,
+        finished_at_ms: row.col("finished_at")?,
+        counts: SyncCounts { fetched: row.col("fetched")?, created: row.col("created")?, updated: row.col("updated")?, failed: row.col("failed")? },
+        error: row.col("error")?,
+    })
+}
+
+fn mode_code(mode: &SyncMode) -> &'static str {
+    match mode {
+        SyncMode::Auto => "auto",
+        SyncMode::Immediate => "immediate",
+        SyncMode::TimeRange { .. } => "range",
+        SyncMode::OrderNumbers(_) => "numbers",
+    }
+}
+
+/// Inserts a queued sync task (manual request or auto schedule).
+pub(crate) async fn insert_sync_task(db: &Db, store: StoreId, mode: &SyncMode, now_ms: i64) -> AppResult<SyncTaskId> {
+    let params = serde_json::to_string(mode).map_err(|_| AppError::Internal)?;
+    let row = sqlx::query("INSERT INTO sync_tasks (store_id, mode, params, status, created_at) VALUES ($1, $2, $3, 'queued', $4) RETURNING id")
+        .bind(store)
+        .bind(mode_code(mode))
+        .bind(params)
+        .bind(now_ms)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(db_error)?;
+    row.col("id")
+}
+
+/// The warehouse SKU (id) with `code` in `warehouse` for the merchant.
+async fn sku_in_warehouse(tx: &mut Tx, merchant: MerchantId, warehouse: WarehouseId, code: &str) -> AppResult<Option<SkuId>> {
+    let row = sqlx::query("SELECT id FROM skus WHERE merchant_id = $1 AND warehouse_id = $2 AND code = $3")
+        .bind(merchant)
+        .bind(warehouse)
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    row.map(|r| r.col("id")).transpose()
+}
+
+async fn upsert_mapping(tx: &mut Tx, merchant: MerchantId, store: StoreId, platform_sku: &str, warehouse_sku: &str, now_ms: i64) -> AppResult<MappingId> {
+    let row = sqlx::query(
+        "INSERT INTO sku_mappings (merchant_id, store_id, platform_sku, warehouse_sku, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (store_id, platform_sku) DO UPDATE SET warehouse_sku = excluded.warehouse_sku, updated_at = excluded.updated_at
+         RETURNING id",
+    )
+    .bind(merchant)
+    .bind(store)
+    .bind(platform_sku)
+    .bind(warehouse_sku)
+    .bind(now_ms)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    row.col("id")
+}
+
+/// Refuses a store id that is not the merchant's (NotFound, like any other tenant's object).
+async fn own_store(db: &Db, merchant: MerchantId, store: StoreId) -> AppResult<()> {
+    let found = sqlx::query("SELECT id FROM stores WHERE id = $1 AND merchant_id = $2")
+        .bind(store)
+        .bind(merchant)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_error)?;
+    found.map(|_| ()).ok_or(AppError::NotFound)
+}
+
+/// (line id, platform SKU, accepted units) of an acknowledged order, and its warehouse.
+async fn accepted_lines(tx: &mut Tx, merchant: MerchantId, id: PlatformOrderId) -> AppResult<(Option<WarehouseId>, String, Vec<(String, i64)>)> {
+    let head = sqlx::query("SELECT ack_warehouse_id, order_no, store_id FROM platform_orders WHERE id = $1 AND merchant_id = $2")
+        .bind(id)
+        .bind(merchant)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    let rows = sqlx::query(
+        "SELECT m.warehouse_sku, l.accepted_quantity FROM platform_order_lines l
+         JOIN platform_orders po ON po.id = l.platform_order_id
+         JOIN sku_mappings m ON m.store_id = po.store_id AND m.platform_sku = l.platform_sku
+         WHERE l.platform_order_id = $1 AND l.accepted_quantity > 0 ORDER BY m.warehouse_sku",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let lines = rows.iter().map(|r| Ok((r.col("warehouse_sku")?, r.col("accepted_quantity")?))).collect::<AppResult<Vec<_>>>()?;
+    Ok((head.col("ack_warehouse_id")?, head.col("order_no")?, lines))
+}
+
+/// Reserves (`sign` = 1) or releases (-1) accepted units; refused when stock is short.
+async fn move_reservation(tx: &mut Tx, merchant: MerchantId, warehouse: WarehouseId, order_no: &str, lines: &[(String, i64)], sign: i64, actor: &Actor, now_ms: i64) -> AppResult<()> {
+    let reason = format!("B2B {order_no}");
+    let why = Movement { kind: if sign > 0 { "reserve" } else { "release" }, order_id: None, reason: &reason, actor, now_ms };
+    // SKU-code order: concurrent acknowledgments lock inventory rows in the same order.
+    for (code, units) in lines {
+        let sku = sku_in_warehouse(tx, merchant, warehouse, code).await?.ok_or_else(|| AppError::Conflict(format!("Warehouse SKU {code} is not stocked in this warehouse")))?;
+        if change_stock(tx, sku, 0, sign * units, &why).await?.is_none() {
+            let available: i64 = sqlx::query("SELECT on_hand - allocated AS available FROM inventory WHERE sku_id = $1")
+                .bind(sku)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_error)?
+                .map(|r| r.col("available"))
+                .transpose()?
+                .unwrap_or(0);
+            return Err(AppError::Conflict(shortage_message(code, available, *units)));
+        }
+    }
+    Ok(())
 }
 
 #[async_trait]
 impl PlatformStore for SqlPlatformStore {
-    async fn stores(&self, _merchant: MerchantId) -> AppResult<Vec<StoreInfo>> {
-        Err(AppError::Unavailable("not built yet".into()))
+    async fn stores(&self, merchant: MerchantId) -> AppResult<Vec<StoreInfo>> {
+        let rows = sqlx::query("SELECT * FROM stores WHERE merchant_id = $1 ORDER BY id")
+            .bind(merchant)
+            .fetch_all(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(store_of).collect()
     }
-    async fn add_store(&self, _merchant: MerchantId, _input: &StoreInput, _now_ms: i64) -> AppResult<StoreId> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn add_store(&self, merchant: MerchantId, input: &StoreInput, now_ms: i64) -> AppResult<StoreId> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let exists = sqlx::query("SELECT id FROM stores WHERE merchant_id = $1 AND shop_domain = $2")
+            .bind(merchant)
+            .bind(input.shop_domain.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if exists.is_some() {
+            return Err(ValidationErrors::single("shop_domain", "This store is already connected").into());
+        }
+        let hint: String = input.access_token.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let row = sqlx::query(
+            "INSERT INTO stores (merchant_id, name, platform, shop_domain, token_sealed, token_hint, auto_sync, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(merchant)
+        .bind(input.name.as_str())
+        .bind(PlatformKind::Shopify.code())
+        .bind(input.shop_domain.as_str())
+        .bind(self.secrets.seal(&input.access_token))
+        .bind(hint)
+        .bind(i64::from(input.auto_sync))
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let id = row.col("id")?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(id)
     }
-    async fn set_auto_sync(&self, _merchant: MerchantId, _store: StoreId, _on: bool) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn set_auto_sync(&self, merchant: MerchantId, store: StoreId, on: bool) -> AppResult<()> {
+        let done = sqlx::query("UPDATE stores SET auto_sync = $3 WHERE id = $2 AND merchant_id = $1")
+            .bind(merchant)
+            .bind(store)
+            .bind(i64::from(on))
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
     }
-    async fn credentials(&self, _merchant: MerchantId, _store: StoreId) -> AppResult<StoreCredentials> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn credentials(&self, merchant: MerchantId, store: StoreId) -> AppResult<StoreCredentials> {
+        let row = sqlx::query("SELECT shop_domain, token_sealed FROM stores WHERE id = $1 AND merchant_id = $2")
+            .bind(store)
+            .bind(merchant)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(AppError::NotFound)?;
+        credentials_of(&self.secrets, store, &row)
     }
-    async fn queue_sync(&self, _merchant: MerchantId, _store: StoreId, _mode: &SyncMode, _now_ms: i64) -> AppResult<SyncTaskId> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn queue_sync(&self, merchant: MerchantId, store: StoreId, mode: &SyncMode, now_ms: i64) -> AppResult<SyncTaskId> {
+        own_store(&self.db, merchant, store).await?;
+        insert_sync_task(&self.db, store, mode, now_ms).await
     }
-    async fn sync_log(&self, _merchant: MerchantId, _store: Option<StoreId>) -> AppResult<Vec<SyncTask>> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn sync_log(&self, merchant: MerchantId, store: Option<StoreId>) -> AppResult<Vec<SyncTask>> {
+        let mut q = SqlBuilder::new(
+            "SELECT t.*, s.name AS store_name FROM sync_tasks t JOIN stores s ON s.id = t.store_id WHERE s.merchant_id = $1".into(),
+            vec![SqlArg::Int(merchant)],
+        );
+        if let Some(store) = store {
+            q.push(" AND t.store_id = ?", SqlArg::Int(store));
+        }
+        q.sql.push_str(" ORDER BY t.id DESC LIMIT 100");
+        let rows = bind_args(sqlx::query(&q.sql), &q.args).fetch_all(&self.db.pool).await.map_err(db_error)?;
+        rows.iter().map(sync_task_of).collect()
     }
-    async fn list(&self, _merchant: MerchantId, _query: &PlatformOrderQuery) -> AppResult<PlatformOrderPage> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn list(&self, merchant: MerchantId, query: &PlatformOrderQuery) -> AppResult<PlatformOrderPage> {
+        let (sql, args) = platform_list_query(merchant, query);
+        let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&self.db.pool).await.map_err(db_error)?;
+        let limit = page_limit(query) as usize;
+        let mut orders = rows.iter().map(summary_of).collect::<AppResult<Vec<_>>>()?;
+        let next_before_id = if orders.len() > limit {
+            orders.truncate(limit);
+            orders.last().map(|o| o.id)
+        } else {
+            None
+        };
+        Ok(PlatformOrderPage { orders, next_before_id })
     }
-    async fn get(&self, _merchant: MerchantId, _id: PlatformOrderId) -> AppResult<Option<PlatformOrderDetail>> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn get(&self, merchant: MerchantId, id: PlatformOrderId) -> AppResult<Option<PlatformOrderDetail>> {
+        let row = sqlx::query(&format!("{SUMMARY_SELECT} WHERE po.id = $1 AND po.merchant_id = $2"))
+            .bind(id)
+            .bind(merchant)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let lines = sqlx::query(
+            "SELECT l.*, m.warehouse_sku FROM platform_order_lines l
+             JOIN platform_orders po ON po.id = l.platform_order_id
+             LEFT JOIN sku_mappings m ON m.store_id = po.store_id AND m.platform_sku = l.platform_sku
+             WHERE l.platform_order_id = $1 ORDER BY l.position",
+        )
+        .bind(id)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        let lines = lines
+            .iter()
+            .map(|l| {
+                Ok(PlatformLine {
+                    line_id: l.col("line_id")?,
+                    platform_sku: l.col("platform_sku")?,
+                    title: l.col("title")?,
+                    quantity: l.col("quantity")?,
+                    fulfillable_quantity: l.col("fulfillable_quantity")?,
+                    price_minor: l.col("price_minor")?,
+                    requires_shipping: l.col::<i64>("requires_shipping")? != 0,
+                    warehouse_sku: l.col("warehouse_sku")?,
+                    accepted_quantity: l.col("accepted_quantity")?,
+                    reject_reason: l.col("reject_reason")?,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let warehouse_id: Option<WarehouseId> = row.col("ack_warehouse_id")?;
+        Ok(Some(PlatformOrderDetail {
+            summary: summary_of(&row)?,
+            platform_order_id: row.col("platform_order_id")?,
+            financial_status: row.col("financial_status")?,
+            payment_gateway: row.col("payment_gateway")?,
+            subtotal_minor: row.col("subtotal_minor")?,
+            tax_minor: row.col("tax_minor")?,
+            shipping_minor: row.col("shipping_minor")?,
+            discount_minor: row.col("discount_minor")?,
+            recipient: recipient_of(&row)?,
+            lines,
+            warehouse_id,
+            carrier: row.col("carrier_name")?,
+            service_type: row.col("service_name")?,
+        }))
     }
-    async fn source_channels(&self, _merchant: MerchantId) -> AppResult<Vec<String>> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn source_channels(&self, merchant: MerchantId) -> AppResult<Vec<String>> {
+        let rows = sqlx::query("SELECT DISTINCT source_channel FROM platform_orders WHERE merchant_id = $1 AND source_channel <> '' ORDER BY source_channel")
+            .bind(merchant)
+            .fetch_all(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(|r| r.col("source_channel")).collect()
     }
-    async fn mappings(&self, _merchant: MerchantId, _store: Option<StoreId>, _search: &str) -> AppResult<Vec<SkuMapping>> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn mappings(&self, merchant: MerchantId, store: Option<StoreId>, search: &str) -> AppResult<Vec<SkuMapping>> {
+        let mut q = SqlBuilder::new(
+            "SELECT m.*, s.name AS store_name FROM sku_mappings m JOIN stores s ON s.id = m.store_id WHERE m.merchant_id = $1".into(),
+            vec![SqlArg::Int(merchant)],
+        );
+        if let Some(store) = store {
+            q.push(" AND m.store_id = ?", SqlArg::Int(store));
+        }
+        if !search.is_empty() {
+            let pattern = format!("%{}%", search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            q.push(" AND (LOWER(m.platform_sku) LIKE ? ESCAPE '\\'", SqlArg::Text(pattern.clone()));
+            q.push(" OR LOWER(m.warehouse_sku) LIKE ? ESCAPE '\\')", SqlArg::Text(pattern));
+        }
+        q.sql.push_str(" ORDER BY s.name, m.platform_sku LIMIT 500");
+        let rows = bind_args(sqlx::query(&q.sql), &q.args).fetch_all(&self.db.pool).await.map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SkuMapping {
+                    id: r.col("id")?,
+                    store_id: r.col("store_id")?,
+                    store_name: r.col("store_name")?,
+                    platform_sku: r.col("platform_sku")?,
+                    warehouse_sku: r.col("warehouse_sku")?,
+                    updated_at_ms: r.col("updated_at")?,
+                })
+            })
+            .collect()
     }
-    async fn mapping_table(&self, _merchant: MerchantId, _store: StoreId) -> AppResult<std::collections::BTreeMap<String, String>> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn mapping_table(&self, merchant: MerchantId, store: StoreId) -> AppResult<BTreeMap<String, String>> {
+        let rows = sqlx::query("SELECT platform_sku, warehouse_sku FROM sku_mappings WHERE merchant_id = $1 AND store_id = $2")
+            .bind(merchant)
+            .bind(store)
+            .fetch_all(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(|r| Ok((r.col("platform_sku")?, r.col("warehouse_sku")?))).collect()
     }
-    async fn save_mapping(&self, _merchant: MerchantId, _input: &MappingInput, _now_ms: i64) -> AppResult<MappingId> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn save_mapping(&self, merchant: MerchantId, input: &MappingInput, now_ms: i64) -> AppResult<MappingId> {
+        own_store(&self.db, merchant, input.store_id).await?;
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let id = upsert_mapping(&mut tx, merchant, input.store_id, &input.platform_sku, &input.warehouse_sku, now_ms).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(id)
     }
-    async fn delete_mapping(&self, _merchant: MerchantId, _id: MappingId) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn delete_mapping(&self, merchant: MerchantId, id: MappingId) -> AppResult<()> {
+        let done = sqlx::query("DELETE FROM sku_mappings WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant)
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
     }
-    async fn set_exception(&self, _merchant: MerchantId, _id: PlatformOrderId, _exception: &str, _now_ms: i64) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn set_exception(&self, merchant: MerchantId, id: PlatformOrderId, exception: &str, now_ms: i64) -> AppResult<()> {
+        let done = sqlx::query("UPDATE platform_orders SET exception = $3, updated_at = $4 WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant)
+            .bind(exception)
+            .bind(now_ms)
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
     }
-    async fn link_dispatched(&self, _merchant: MerchantId, _id: PlatformOrderId, _order: OrderId, _bindings: &std::collections::BTreeMap<String, String>, _now_ms: i64) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn link_dispatched(&self, merchant: MerchantId, id: PlatformOrderId, order: OrderId, bindings: &BTreeMap<String, String>, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let done = sqlx::query(
+            "UPDATE platform_orders SET dropship_order_id = $3, status = 'processing', exception = '', updated_at = $4
+             WHERE id = $1 AND merchant_id = $2 AND dropship_order_id IS NULL AND status IN ('pending', 'acknowledged')",
+        )
+        .bind(id)
+        .bind(merchant)
+        .bind(order)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::Conflict("This order was dispatched or changed meanwhile; refresh the list".into()));
+        }
+        let store: StoreId = sqlx::query("SELECT store_id FROM platform_orders WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .col("store_id")?;
+        for (platform_sku, warehouse_sku) in bindings {
+            upsert_mapping(&mut tx, merchant, store, platform_sku, warehouse_sku, now_ms).await?;
+        }
+        tx.commit().await.map_err(db_error)
     }
-    async fn ack_lines(&self, _merchant: MerchantId, _id: PlatformOrderId, _warehouse: WarehouseId) -> AppResult<Vec<AckLineView>> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn ack_lines(&self, merchant: MerchantId, id: PlatformOrderId, warehouse: WarehouseId) -> AppResult<Vec<AckLineView>> {
+        let head = sqlx::query("SELECT id FROM platform_orders WHERE id = $1 AND merchant_id = $2")
+            .bind(id)
+            .bind(merchant)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        head.ok_or(AppError::NotFound)?;
+        let rows = sqlx::query(
+            "SELECT l.line_id, l.platform_sku, l.title, l.quantity, m.warehouse_sku,
+                    COALESCE((SELECT i.on_hand - i.allocated FROM skus s JOIN inventory i ON i.sku_id = s.id
+                              WHERE s.merchant_id = $2 AND s.warehouse_id = $3 AND s.code = m.warehouse_sku), 0) AS available
+             FROM platform_order_lines l
+             JOIN platform_orders po ON po.id = l.platform_order_id
+             LEFT JOIN sku_mappings m ON m.store_id = po.store_id AND m.platform_sku = l.platform_sku
+             WHERE l.platform_order_id = $1 AND l.requires_shipping = 1 ORDER BY l.position",
+        )
+        .bind(id)
+        .bind(merchant)
+        .bind(warehouse)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(AckLineView {
+                    line_id: r.col("line_id")?,
+                    platform_sku: r.col("platform_sku")?,
+                    title: r.col("title")?,
+                    ordered: r.col("quantity")?,
+                    warehouse_sku: r.col("warehouse_sku")?,
+                    available: r.col::<i64>("available")?.max(0),
+                })
+            })
+            .collect()
     }
-    async fn acknowledge(&self, _merchant: MerchantId, _actor: &Actor, _id: PlatformOrderId, _warehouse: WarehouseId, _answers: &[AckLineInput], _now_ms: i64) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn acknowledge(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, warehouse: WarehouseId, answers: &[AckLineInput], now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let done = sqlx::query(
+            "UPDATE platform_orders SET status = 'acknowledged', ack_warehouse_id = $3, exception = '', updated_at = $4
+             WHERE id = $1 AND merchant_id = $2 AND status = 'pending' AND kind = 'b2b'",
+        )
+        .bind(id)
+        .bind(merchant)
+        .bind(warehouse)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::Conflict("This order was acknowledged or changed meanwhile; refresh the list".into()));
+        }
+        for answer in answers {
+            sqlx::query("UPDATE platform_order_lines SET accepted_quantity = $3, reject_reason = $4 WHERE platform_order_id = $1 AND line_id = $2")
+                .bind(id)
+                .bind(answer.line_id)
+                .bind(answer.accepted)
+                .bind(answer.reason.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        let (_, order_no, lines) = accepted_lines(&mut tx, merchant, id).await?;
+        // Guarded stock updates: of two acknowledgments racing for the last units, one fails here.
+        move_reservation(&mut tx, merchant, warehouse, &order_no, &lines, 1, actor, now_ms).await?;
+        tx.commit().await.map_err(db_error)
     }
-    async fn set_reservation(&self, _merchant: MerchantId, _id: PlatformOrderId, _actor: &Actor, _reserved: bool, _now_ms: i64) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn set_reservation(&self, merchant: MerchantId, id: PlatformOrderId, actor: &Actor, reserved: bool, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let (warehouse, order_no, lines) = accepted_lines(&mut tx, merchant, id).await?;
+        let Some(warehouse) = warehouse else { return Ok(()) };
+        move_reservation(&mut tx, merchant, warehouse, &order_no, &lines, if reserved { 1 } else { -1 }, actor, now_ms).await?;
+        tx.commit().await.map_err(db_error)
     }
-    async fn set_status(&self, _merchant: MerchantId, _id: PlatformOrderId, _from: &[PlatformStatus], _to: PlatformStatus, _now_ms: i64) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn set_status(&self, merchant: MerchantId, id: PlatformOrderId, from: &[PlatformStatus], to: PlatformStatus, now_ms: i64) -> AppResult<()> {
+        let mut q = SqlBuilder::new(
+            "UPDATE platform_orders SET status = $1, exception = '', updated_at = $2 WHERE id = $3 AND merchant_id = $4".into(),
+            vec![SqlArg::Text(to.code().into()), SqlArg::Int(now_ms), SqlArg::Int(id), SqlArg::Int(merchant)],
+        );
+        let codes: Vec<String> = from.iter().map(|s| format!("'{}'", s.code())).collect();
+        q.sql.push_str(&format!(" AND status IN ({})", codes.join(", ")));
+        let done = bind_args(sqlx::query(&q.sql), &q.args).execute(&self.db.pool).await.map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::Conflict("This order changed meanwhile; refresh the list".into()));
+        }
+        Ok(())
     }
-    async fn record_shipment(&self, _merchant: MerchantId, _id: PlatformOrderId, _shipment: &ManualShipInput, _to: PlatformStatus, _now_ms: i64) -> AppResult<()> {
-        Err(AppError::Unavailable("not built yet".into()))
+
+    async fn record_shipment(&self, merchant: MerchantId, id: PlatformOrderId, shipment: &ManualShipInput, to: PlatformStatus, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let done = sqlx::query(
+            "UPDATE platform_orders SET status = $3, shipped_tracking_no = $4, shipped_carrier = $5, shipped_service = $6,
+                    writeback_failed = 0, exception = '', updated_at = $7
+             WHERE id = $1 AND merchant_id = $2",
+        )
+        .bind(id)
+        .bind(merchant)
+        .bind(to.code())
+        .bind(shipment.tracking_no.as_str())
+        .bind(shipment.channel.as_str())
+        .bind(shipment.service_type.as_str())
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        sqlx::query("UPDATE platform_writebacks SET status = 'done', last_error = '', updated_at = $2 WHERE platform_order_id = $1")
+            .bind(id)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
     }
+}
+
+pub(crate) fn credentials_of(secrets: &SecretBox, store: StoreId, row: &AnyRow) -> AppResult<StoreCredentials> {
+    let sealed: String = row.col("token_sealed")?;
+    let access_token = secrets.open(&sealed).map_err(|e| {
+        tracing::error!(store, error = %e, "store token cannot be decrypted (secret key changed?)");
+        AppError::Conflict("The store's access token cannot be read; please connect the store again".into())
+    })?;
+    Ok(StoreCredentials { store_id: store, shop_domain: row.col("shop_domain")?, access_token })
+}
+
+fn page_limit(query: &PlatformOrderQuery) -> u32 {
+    if query.limit == 0 {
+        PLATFORM_PAGE_SIZE
+    } else {
+        query.limit.min(200)
+    }
+}
+
+/// The list statement (newest first, keyset on id), one row more than the page.
+pub fn platform_list_query(merchant: MerchantId, query: &PlatformOrderQuery) -> (String, Vec<SqlArg>) {
+    let mut q = SqlBuilder::new(format!("{SUMMARY_SELECT} WHERE po.merchant_id = $1"), vec![SqlArg::Int(merchant)]);
+    if let Some(kind) = query.kind {
+        q.push(" AND po.kind = ?", SqlArg::Text(kind.code().into()));
+    }
+    if let Some(status) = query.status {
+        q.push(" AND po.status = ?", SqlArg::Text(status.code().into()));
+    }
+    if let Some(store) = query.store_id {
+        q.push(" AND po.store_id = ?", SqlArg::Int(store));
+    }
+    let order_no = query.order_no.trim();
+    if !order_no.is_empty() {
+        let with_hash = if order_no.starts_with('#') { order_no.to_string() } else { format!("#{order_no}") };
+        q.push(" AND po.order_no = ?", SqlArg::Text(with_hash));
+    }
+    if !query.source_channel.trim().is_empty() {
+        q.push(" AND po.source_channel = ?", SqlArg::Text(query.source_channel.trim().into()));
+    }
+    if let Some(from) = query.ordered_from_ms {
+        q.push(" AND po.ordered_at >= ?", SqlArg::Int(from));
+    }
+    if let Some(to) = query.ordered_to_ms {
+        q.push(" AND po.ordered_at < ?", SqlArg::Int(to));
+    }
+    let name = query.recipient_name.trim().to_lowercase();
+    if !name.is_empty() {
+        q.push(" AND po.recipient_name_lc >= ?", SqlArg::Text(name.clone()));
+        q.push(" AND po.recipient_name_lc < ?", SqlArg::Text(format!("{name}\u{10FFFF}")));
+    }
+    let tracking = query.tracking_no.trim();
+    if !tracking.is_empty() {
+        q.push(" AND (po.shipped_tracking_no = ?", SqlArg::Text(tracking.into()));
+        q.push(" OR o.tracking_no = ?)", SqlArg::Text(tracking.into()));
+    }
+    if let Some(before) = query.before_id {
+        q.push(" AND po.id < ?", SqlArg::Int(before));
+    }
+    q.push(" ORDER BY po.id DESC LIMIT ?", SqlArg::Int(i64::from(page_limit(query)) + 1));
+    (q.sql, q.args)
 }

@@ -93,6 +93,9 @@ fn sync_follows_the_platform_without_undoing_local_work() {
     assert_eq!(status_after_sync(Shipped, &imported(false, "")), Shipped);
     assert_eq!(status_after_sync(ManualCompleted, &imported(false, "")), ManualCompleted);
     assert_eq!(status_after_sync(Pending, &imported(false, "partial")), PartiallyShipped);
+    assert_eq!(initial_status(&imported(false, "")), Pending);
+    assert_eq!(initial_status(&imported(true, "")), Cancelled);
+    assert_eq!(initial_status(&imported(false, "fulfilled")), Completed);
 }
 
 #[test]

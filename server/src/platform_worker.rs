@@ -1,0 +1,479 @@
+//! Background work for connected stores: auto sync scheduling, sync tasks (manual and auto),
+//! and shipment writebacks. Tasks and jobs are rows claimed with a lock that expires, so any
+//! number of processes can run workers, and a process killed mid-task leaves work another
+//! worker picks up: a sync resumes from the page cursor saved with each page's upserts.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::*;
+use app::error::AppError;
+use app::ports::{AppResult, Clock, PageCursor, Platform, PlatformError, StoreCredentials};
+
+use crate::db::{Backend, Db};
+use crate::secrets::SecretBox;
+use crate::stores::orders::Tx;
+use crate::stores::platform::{credentials_of, insert_sync_task};
+use crate::stores::{db_error, RowExt};
+
+/// First Immediate / Auto sync of a new store looks this far back.
+const FIRST_SYNC_LOOKBACK_MS: i64 = 30 * 24 * 3_600_000;
+/// Writebacks that keep failing transiently give up after this many attempts (then the
+/// merchant sees the exception and can press Mark Shipped).
+pub const MAX_WRITEBACK_ATTEMPTS: i64 = 5;
+
+#[derive(Clone)]
+pub struct PlatformWorker {
+    pub db: Db,
+    pub platform: Arc<dyn Platform>,
+    pub secrets: SecretBox,
+    pub clock: Arc<dyn Clock>,
+    /// How long a claimed task or job stays ours (renewed on every sync page).
+    pub lock: Duration,
+    /// First retry delay of a writeback; doubled per attempt.
+    pub writeback_backoff: Duration,
+    pub auto_sync_interval_ms: i64,
+}
+
+struct ClaimedSync {
+    id: SyncTaskId,
+    store_id: StoreId,
+    mode: SyncMode,
+    page_cursor: String,
+}
+
+impl PlatformWorker {
+    pub fn spawn(self, idle: Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                match self.run_once().await {
+                    Ok(true) => continue,
+                    Ok(false) => tokio::time::sleep(idle).await,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "platform worker step failed");
+                        tokio::time::sleep(idle).await;
+                    }
+                }
+            }
+        })
+    }
+
+    /// One step: schedule due auto syncs, then run one sync task or one writeback.
+    /// Returns false when there was nothing to do.
+    pub async fn run_once(&self) -> AppResult<bool> {
+        self.schedule_auto_syncs().await?;
+        if let Some(task) = self.claim_sync().await? {
+            self.run_sync(task).await?;
+            return Ok(true);
+        }
+        self.run_writeback().await
+    }
+
+    fn skip_locked(&self) -> &'static str {
+        if self.db.backend == Backend::Postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        }
+    }
+
+    /// Queues an Auto task for each store with auto sync on whose last auto task is older
+    /// than the interval and that has nothing queued or running.
+    async fn schedule_auto_syncs(&self) -> AppResult<()> {
+        let now = self.clock.now_ms();
+        let due = sqlx::query(
+            "SELECT s.id FROM stores s WHERE s.auto_sync = 1
+               AND NOT EXISTS (SELECT 1 FROM sync_tasks t WHERE t.store_id = s.id AND t.status IN ('queued', 'running'))
+               AND NOT EXISTS (SELECT 1 FROM sync_tasks t WHERE t.store_id = s.id AND t.mode = 'auto' AND t.created_at > $1)",
+        )
+        .bind(now - self.auto_sync_interval_ms)
+        .fetch_all(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        for row in due {
+            insert_sync_task(&self.db, row.col("id")?, &SyncMode::Auto, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn claim_sync(&self) -> AppResult<Option<ClaimedSync>> {
+        let now = self.clock.now_ms();
+        let sql = format!(
+            "UPDATE sync_tasks SET status = 'running', locked_until = $1, started_at = COALESCE(started_at, $2)
+             WHERE id = (
+                 SELECT id FROM sync_tasks
+                 WHERE status = 'queued' OR (status = 'running' AND locked_until < $2)
+                 ORDER BY id LIMIT 1{})
+             RETURNING id, store_id, params, page_cursor",
+            self.skip_locked()
+        );
+        let row = sqlx::query(&sql).bind(now + self.lock.as_millis() as i64).bind(now).fetch_optional(&self.db.pool).await.map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let params: String = row.col("params")?;
+        let mode = serde_json::from_str(&params).map_err(|e| {
+            tracing::error!(error = %e, "bad sync task params");
+            AppError::Internal
+        })?;
+        Ok(Some(ClaimedSync { id: row.col("id")?, store_id: row.col("store_id")?, mode, page_cursor: row.col("page_cursor")? }))
+    }
+
+    async fn store(&self, store: StoreId) -> AppResult<(MerchantId, StoreCredentials, i64)> {
+        let row = sqlx::query("SELECT merchant_id, shop_domain, token_sealed, sync_cursor_ms FROM stores WHERE id = $1")
+            .bind(store)
+            .fetch_one(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        Ok((row.col("merchant_id")?, credentials_of(&self.secrets, store, &row)?, row.col("sync_cursor_ms")?))
+    }
+
+    async fn run_sync(&self, task: ClaimedSync) -> AppResult<()> {
+        let (merchant, credentials, sync_cursor) = self.store(task.store_id).await?;
+        let result = match &task.mode {
+            SyncMode::OrderNumbers(numbers) => match self.platform.orders_by_number(&credentials, numbers).await {
+                Ok(orders) => self.save_page(&task, merchant, &orders, None, true).await,
+                Err(e) => Err(e.into()),
+            },
+            mode => {
+                let now = self.clock.now_ms();
+                let window = match mode {
+                    SyncMode::TimeRange { from_ms, to_ms } => PageCursor::UpdatedBetween { from_ms: *from_ms, to_ms: *to_ms },
+                    _ if sync_cursor == 0 => PageCursor::UpdatedBetween { from_ms: now - FIRST_SYNC_LOOKBACK_MS, to_ms: now },
+                    _ => PageCursor::UpdatedBetween { from_ms: sync_cursor, to_ms: now },
+                };
+                // Resume where a crashed worker stopped.
+                let mut cursor = if task.page_cursor.is_empty() { window } else { PageCursor::Next(task.page_cursor.clone()) };
+                loop {
+                    match self.platform.orders_page(&credentials, &cursor).await {
+                        Ok(page) => {
+                            let last = page.next.is_none();
+                            if let Err(e) = self.save_page(&task, merchant, &page.orders, page.next.as_deref(), last).await {
+                                break Err(e);
+                            }
+                            match page.next {
+                                Some(next) => cursor = PageCursor::Next(next),
+                                None => break Ok(()),
+                            }
+                        }
+                        Err(e) => break Err(e.into()),
+                    }
+                }
+            }
+        };
+        if let Err(e) = result {
+            let message = match &e {
+                SyncFailure::Platform(PlatformError::Permanent(m)) => format!("The platform refused: {m}"),
+                SyncFailure::Platform(PlatformError::Transient(m)) => format!("The platform did not answer: {m}"),
+                SyncFailure::App(e) => e.user_message(),
+            };
+            tracing::warn!(task = task.id, error = %message, "sync task failed");
+            sqlx::query("UPDATE sync_tasks SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1")
+                .bind(task.id)
+                .bind(message)
+                .bind(self.clock.now_ms())
+                .execute(&self.db.pool)
+                .await
+                .map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    /// Upserts one page and records progress (counts, resume cursor, lock renewal) in the same
+    /// transaction, so a crash either keeps the whole page and its cursor or neither.
+    async fn save_page(&self, task: &ClaimedSync, merchant: MerchantId, orders: &[Result<ImportedOrder, String>], next: Option<&str>, last: bool) -> Result<(), SyncFailure> {
+        let now = self.clock.now_ms();
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let mut counts = SyncCounts { fetched: orders.len() as i64, ..Default::default() };
+        let mut newest = 0i64;
+        for order in orders {
+            match order {
+                Ok(order) => {
+                    newest = newest.max(order.platform_updated_at_ms);
+                    match upsert_order(&mut tx, merchant, task.store_id, order, now).await? {
+                        Upsert::Created => counts.created += 1,
+                        Upsert::Updated => counts.updated += 1,
+                        Upsert::Unchanged => {}
+                    }
+                }
+                Err(reason) => {
+                    tracing::warn!(task = task.id, reason, "platform order not imported");
+                    counts.failed += 1;
+                }
+            }
+        }
+        let failures: Vec<&str> = orders.iter().filter_map(|o| o.as_ref().err()).map(String::as_str).take(3).collect();
+        let status = if last { "done" } else { "running" };
+        sqlx::query(
+            "UPDATE sync_tasks SET fetched = fetched + $2, created = created + $3, updated = updated + $4, failed = failed + $5,
+                    page_cursor = $6, status = $7, locked_until = $8, finished_at = $9,
+                    error = CASE WHEN $10 = '' THEN error ELSE $10 END
+             WHERE id = $1",
+        )
+        .bind(task.id)
+        .bind(counts.fetched)
+        .bind(counts.created)
+        .bind(counts.updated)
+        .bind(counts.failed)
+        .bind(next.unwrap_or(""))
+        .bind(status)
+        .bind(now + self.lock.as_millis() as i64)
+        .bind(if last { Some(now) } else { None })
+        .bind(failures.join("; "))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        // Auto / Immediate continue from the newest change seen (inclusive: the boundary
+        // orders are fetched again and found unchanged).
+        let moves_cursor = matches!(task.mode, SyncMode::Auto | SyncMode::Immediate);
+        sqlx::query(
+            "UPDATE stores SET last_synced_at = $2,
+                    sync_cursor_ms = CASE WHEN $3 = 1 AND $4 > sync_cursor_ms THEN $4 ELSE sync_cursor_ms END
+             WHERE id = $1",
+        )
+        .bind(task.store_id)
+        .bind(now)
+        .bind(i64::from(moves_cursor))
+        .bind(newest)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Claims one due writeback and creates the fulfillment at the platform.
+    async fn run_writeback(&self) -> AppResult<bool> {
+        let now = self.clock.now_ms();
+        let sql = format!(
+            "UPDATE platform_writebacks SET status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2
+             WHERE platform_order_id = (
+                 SELECT platform_order_id FROM platform_writebacks
+                 WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'running' AND locked_until < $2)
+                 ORDER BY next_attempt_at LIMIT 1{})
+             RETURNING platform_order_id, tracking_no, carrier, service_type, attempts",
+            self.skip_locked()
+        );
+        let row = sqlx::query(&sql).bind(now + self.lock.as_millis() as i64).bind(now).fetch_optional(&self.db.pool).await.map_err(db_error)?;
+        let Some(row) = row else { return Ok(false) };
+        let id: PlatformOrderId = row.col("platform_order_id")?;
+        let attempts: i64 = row.col("attempts")?;
+        let shipment = ManualShipInput { tracking_no: row.col("tracking_no")?, channel: row.col("carrier")?, service_type: row.col("service_type")? };
+        let head = sqlx::query("SELECT merchant_id, store_id FROM platform_orders WHERE id = $1").bind(id).fetch_one(&self.db.pool).await.map_err(db_error)?;
+        let (merchant, store): (MerchantId, StoreId) = (head.col("merchant_id")?, head.col("store_id")?);
+        let orders = crate::stores::platform::SqlPlatformStore::new(self.db.clone(), self.secrets.clone());
+        let order = app::ports::PlatformStore::get(&orders, merchant, id).await?.ok_or(AppError::NotFound)?;
+        let (_, credentials, _) = self.store(store).await?;
+        let fulfillment = fulfillment_for(&order, &shipment.tracking_no, &shipment.channel, &shipment.service_type);
+        match self.platform.create_fulfillment(&credentials, &fulfillment).await {
+            Ok(_) => {
+                app::ports::PlatformStore::record_shipment(&orders, merchant, id, &shipment, PlatformStatus::Shipped, self.clock.now_ms()).await?;
+            }
+            Err(PlatformError::Transient(m)) if attempts < MAX_WRITEBACK_ATTEMPTS => {
+                let delay = self.writeback_backoff.as_millis() as i64 * (1i64 << (attempts - 1).clamp(0, 16));
+                sqlx::query("UPDATE platform_writebacks SET status = 'pending', next_attempt_at = $2, last_error = $3, updated_at = $4 WHERE platform_order_id = $1")
+                    .bind(id)
+                    .bind(self.clock.now_ms() + delay)
+                    .bind(m)
+                    .bind(self.clock.now_ms())
+                    .execute(&self.db.pool)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Err(e) => {
+                let message = match e {
+                    PlatformError::Permanent(m) => format!("Writeback failed: the platform refused ({m})"),
+                    PlatformError::Transient(m) => format!("Writeback failed after {attempts} attempts: the platform did not answer ({m})"),
+                };
+                let mut tx = self.db.begin_write().await.map_err(db_error)?;
+                sqlx::query("UPDATE platform_writebacks SET status = 'failed', last_error = $2, updated_at = $3 WHERE platform_order_id = $1")
+                    .bind(id)
+                    .bind(message.as_str())
+                    .bind(self.clock.now_ms())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                sqlx::query("UPDATE platform_orders SET writeback_failed = 1, exception = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(message.as_str())
+                    .bind(self.clock.now_ms())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                tx.commit().await.map_err(db_error)?;
+            }
+        }
+        Ok(true)
+    }
+}
+
+enum SyncFailure {
+    Platform(PlatformError),
+    App(AppError),
+}
+
+impl From<PlatformError> for SyncFailure {
+    fn from(e: PlatformError) -> Self {
+        SyncFailure::Platform(e)
+    }
+}
+
+impl From<AppError> for SyncFailure {
+    fn from(e: AppError) -> Self {
+        SyncFailure::App(e)
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Upsert {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Inserts a new platform order, or refreshes the platform-owned fields of a known one
+/// (amounts, payment, number, recipient, lines' quantities) without touching local work
+/// (dispatch link, acknowledgment, exception). Idempotent on (store, platform order id).
+pub async fn upsert_order(tx: &mut Tx, merchant: MerchantId, store: StoreId, order: &ImportedOrder, now_ms: i64) -> AppResult<Upsert> {
+    let r = &order.recipient;
+    let inserted = sqlx::query(
+        "INSERT INTO platform_orders (merchant_id, store_id, platform_order_id, order_no, source_channel, kind, status, currency,
+             total_minor, subtotal_minor, tax_minor, shipping_minor, discount_minor, financial_status, payment_gateway,
+             fulfillment_status, ordered_at, platform_updated_at, recipient_name, recipient_name_lc, recipient_phone,
+             recipient_email, recipient_country, recipient_state, recipient_city, recipient_address1, recipient_address2,
+             recipient_postal_code, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+                 $24, $25, $26, $27, $28, $29, $29)
+         ON CONFLICT (store_id, platform_order_id) DO NOTHING
+         RETURNING id",
+    )
+    .bind(merchant)
+    .bind(store)
+    .bind(order.platform_order_id)
+    .bind(order.order_no.as_str())
+    .bind(order.source_channel.as_str())
+    .bind(order.kind.code())
+    .bind(initial_status(order).code())
+    .bind(order.currency.as_str())
+    .bind(order.total_minor)
+    .bind(order.subtotal_minor)
+    .bind(order.tax_minor)
+    .bind(order.shipping_minor)
+    .bind(order.discount_minor)
+    .bind(order.financial_status.as_str())
+    .bind(order.payment_gateway.as_str())
+    .bind(order.fulfillment_status.as_str())
+    .bind(order.ordered_at_ms)
+    .bind(order.platform_updated_at_ms)
+    .bind(r.name.as_str())
+    .bind(r.name.to_lowercase())
+    .bind(r.phone.as_str())
+    .bind(r.email.as_str())
+    .bind(r.country.as_str())
+    .bind(r.state.as_str())
+    .bind(r.city.as_str())
+    .bind(r.address1.as_str())
+    .bind(r.address2.as_str())
+    .bind(r.postal_code.as_str())
+    .bind(now_ms)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    let (id, outcome): (PlatformOrderId, Upsert) = match inserted {
+        Some(row) => (row.col("id")?, Upsert::Created),
+        None => {
+            let row = sqlx::query("SELECT id, status, platform_updated_at FROM platform_orders WHERE store_id = $1 AND platform_order_id = $2")
+                .bind(store)
+                .bind(order.platform_order_id)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(db_error)?;
+            let id: PlatformOrderId = row.col("id")?;
+            let status_code: String = row.col("status")?;
+            let local = PlatformStatus::from_code(&status_code).ok_or(AppError::Internal)?;
+            let seen: i64 = row.col("platform_updated_at")?;
+            let status = status_after_sync(local, order);
+            if seen == order.platform_updated_at_ms && status == local {
+                return Ok(Upsert::Unchanged);
+            }
+            sqlx::query(
+                "UPDATE platform_orders SET order_no = $2, source_channel = $3, status = $4, currency = $5, total_minor = $6,
+                        subtotal_minor = $7, tax_minor = $8, shipping_minor = $9, discount_minor = $10, financial_status = $11,
+                        payment_gateway = $12, fulfillment_status = $13, platform_updated_at = $14, recipient_name = $15,
+                        recipient_name_lc = $16, recipient_phone = $17, recipient_email = $18, recipient_country = $19,
+                        recipient_state = $20, recipient_city = $21, recipient_address1 = $22, recipient_address2 = $23,
+                        recipient_postal_code = $24, updated_at = $25
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(order.order_no.as_str())
+            .bind(order.source_channel.as_str())
+            .bind(status.code())
+            .bind(order.currency.as_str())
+            .bind(order.total_minor)
+            .bind(order.subtotal_minor)
+            .bind(order.tax_minor)
+            .bind(order.shipping_minor)
+            .bind(order.discount_minor)
+            .bind(order.financial_status.as_str())
+            .bind(order.payment_gateway.as_str())
+            .bind(order.fulfillment_status.as_str())
+            .bind(order.platform_updated_at_ms)
+            .bind(r.name.as_str())
+            .bind(r.name.to_lowercase())
+            .bind(r.phone.as_str())
+            .bind(r.email.as_str())
+            .bind(r.country.as_str())
+            .bind(r.state.as_str())
+            .bind(r.city.as_str())
+            .bind(r.address1.as_str())
+            .bind(r.address2.as_str())
+            .bind(r.postal_code.as_str())
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            (id, Upsert::Updated)
+        }
+    };
+    for (position, line) in order.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO platform_order_lines (platform_order_id, line_id, position, platform_sku, title, quantity, fulfillable_quantity, price_minor, requires_shipping)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (platform_order_id, line_id) DO UPDATE SET position = excluded.position, platform_sku = excluded.platform_sku,
+                 title = excluded.title, quantity = excluded.quantity, fulfillable_quantity = excluded.fulfillable_quantity,
+                 price_minor = excluded.price_minor, requires_shipping = excluded.requires_shipping",
+        )
+        .bind(id)
+        .bind(line.platform_line_id)
+        .bind(position as i64)
+        .bind(line.platform_sku.as_str())
+        .bind(line.title.as_str())
+        .bind(line.quantity)
+        .bind(line.fulfillable_quantity)
+        .bind(line.price_minor)
+        .bind(i64::from(line.requires_shipping))
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(outcome)
+}
+
+/// Queues the writeback of a dispatched order's shipment (called in the floor's Ship
+/// transaction, so a shipped order can never miss its writeback).
+pub async fn queue_writeback(tx: &mut Tx, order: OrderId, now_ms: i64) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO platform_writebacks (platform_order_id, status, tracking_no, carrier, service_type, next_attempt_at, created_at, updated_at)
+         SELECT po.id, 'pending', o.tracking_no, c.carrier, c.service_type, $2, $2, $2
+         FROM platform_orders po JOIN orders o ON o.id = po.dropship_order_id JOIN channels c ON c.id = o.channel_id
+         WHERE po.dropship_order_id = $1
+         ON CONFLICT (platform_order_id) DO UPDATE SET status = 'pending', tracking_no = excluded.tracking_no,
+             carrier = excluded.carrier, service_type = excluded.service_type, attempts = 0,
+             next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at",
+    )
+    .bind(order)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
