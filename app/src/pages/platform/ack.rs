@@ -129,10 +129,15 @@ fn AckForm(
         leptos::task::spawn_local(async move {
             match acknowledge_order(id, warehouse, valid).await {
                 Ok(()) => on_done.run(Flash::Ok(done_text)),
-                Err(crate::error::AppError::Validation(v)) => server_errors.set(v),
-                Err(e) => failure.set(Some(error_text(&e))),
+                Err(crate::error::AppError::Validation(v)) => {
+                    sending.set(false);
+                    server_errors.set(v);
+                }
+                Err(e) => {
+                    sending.set(false);
+                    failure.set(Some(error_text(&e)));
+                }
             }
-            sending.set(false);
         });
     };
     let partial = move |_| {

@@ -158,7 +158,7 @@ fn BatchForm(
         <Show when=move || running.get() || finished.get()>
             <div class="batch-progress">
                 <p role="status" aria-live="polite">
-                    {move || if finished.get() { format!("Dispatched {} of {total}.", done.get()) } else { format!("Dispatched {} of {total}…", done.get()) }}
+                    {move || if finished.get() { format!("Done — {total} of {total} sent.") } else { format!("Dispatched {} of {total}…", done.get()) }}
                 </p>
                 <div class="progress" role="progressbar" aria-label="Batch dispatch progress" aria-valuemin="0"
                     aria-valuemax=total.to_string() aria-valuenow=move || done.get().to_string()

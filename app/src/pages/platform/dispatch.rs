@@ -118,10 +118,15 @@ fn DispatchForm(detail: PlatformOrderDetail, catalog: Catalog, on_close: Callbac
         leptos::task::spawn_local(async move {
             match dispatch_platform_order(id, req).await {
                 Ok(order) => on_done.run(Flash::Dispatched { platform_order_no, order }),
-                Err(crate::error::AppError::Validation(v)) => server.set(Problems { order: None, fields: v }),
-                Err(e) => server.set(Problems { order: Some(error_text(&e)), fields: ValidationErrors::default() }),
+                Err(crate::error::AppError::Validation(v)) => {
+                    sending.set(false);
+                    server.set(Problems { order: None, fields: v });
+                }
+                Err(e) => {
+                    sending.set(false);
+                    server.set(Problems { order: Some(error_text(&e)), fields: ValidationErrors::default() });
+                }
             }
-            sending.set(false);
         });
     };
 

@@ -105,10 +105,14 @@ pub fn SkuMappingsPage() -> impl IntoView {
                 })}
             </Transition>
             {move || dialog.get().map(|d| match d {
-                OpenDialog::Edit(m) => match catalog.get_untracked().and_then(Result::ok) {
-                    Some(c) => view! { <EditMappingDialog mapping=m catalog=c skus=skus on_close=close on_done=done/> }.into_any(),
-                    None => view! { <Dialog title="Edit Mapping" on_close=close><p class="muted">"The catalog is not loaded; reload the page."</p></Dialog> }.into_any(),
-                },
+                OpenDialog::Edit(m) => view! {
+                    <Suspense fallback=|| ()>
+                        {move || catalog.get().map(|r| match r {
+                            Ok(c) => view! { <EditMappingDialog mapping=m.clone() catalog=c skus=skus on_close=close on_done=done/> }.into_any(),
+                            Err(e) => view! { <Dialog title="Edit Mapping" on_close=close><Notice kind="error">{error_text(&e)}</Notice></Dialog> }.into_any(),
+                        })}
+                    </Suspense>
+                }.into_any(),
                 OpenDialog::Delete(m) => view! { <DeleteMappingDialog mapping=m on_close=close on_done=done/> }.into_any(),
             })}
         </MerchantLayout>
@@ -178,15 +182,21 @@ fn AddMapping(
         leptos::task::spawn_local(async move {
             match save_mapping(input).await {
                 Ok(_) => {
+                    sending.set(false);
                     attempted.set(false);
                     platform_sku.set(String::new());
                     warehouse_sku.set(None);
                     on_done.run(Flash::Ok(done_text));
                 }
-                Err(crate::error::AppError::Validation(v)) => server_errors.set(v),
-                Err(e) => failure.set(Some(error_text(&e))),
+                Err(crate::error::AppError::Validation(v)) => {
+                    sending.set(false);
+                    server_errors.set(v);
+                }
+                Err(e) => {
+                    sending.set(false);
+                    failure.set(Some(error_text(&e)));
+                }
             }
-            sending.set(false);
         });
     };
     let on_pick = Callback::new(move |code: Option<String>| warehouse_sku.set(code));
@@ -249,10 +259,15 @@ fn EditMappingDialog(mapping: SkuMapping, catalog: Catalog, skus: Signal<Vec<Sku
         leptos::task::spawn_local(async move {
             match save_mapping(input).await {
                 Ok(_) => on_done.run(Flash::Ok(done_text)),
-                Err(crate::error::AppError::Validation(v)) => errors.set(v),
-                Err(e) => failure.set(Some(error_text(&e))),
+                Err(crate::error::AppError::Validation(v)) => {
+                    sending.set(false);
+                    errors.set(v);
+                }
+                Err(e) => {
+                    sending.set(false);
+                    failure.set(Some(error_text(&e)));
+                }
             }
-            sending.set(false);
         });
     };
     let on_pick = Callback::new(move |code: Option<String>| warehouse_sku.set(code));
@@ -291,9 +306,11 @@ fn DeleteMappingDialog(mapping: SkuMapping, on_close: Callback<()>, on_done: Cal
         leptos::task::spawn_local(async move {
             match delete_mapping(id).await {
                 Ok(()) => on_done.run(Flash::Ok(done_text)),
-                Err(e) => error.set(Some(error_text(&e))),
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(error_text(&e)));
+                }
             }
-            busy.set(false);
         });
     });
     let message = format!(

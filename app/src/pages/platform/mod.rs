@@ -2,6 +2,10 @@
 //! Authorization】, 【Order Sync Log】 and 【Platform SKU Mapping】. The rules (which action is
 //! allowed, what a valid sync or mapping is) live in `domain::platform`; these pages run them
 //! before asking the server, which runs them again.
+//!
+//! Dialogs are rendered only while open. On success a dialog calls its `on_done`, which closes
+//! it, and touches none of its own signals afterwards: a late `set` would schedule a render
+//! effect that then reads a signal already disposed with the dialog.
 
 mod ack;
 mod batch;

@@ -53,10 +53,15 @@ pub(super) fn ManualShipDialog(
         leptos::task::spawn_local(async move {
             match manual_ship(id, valid).await {
                 Ok(()) => on_done.run(Flash::Ok(done_text)),
-                Err(crate::error::AppError::Validation(v)) => server_errors.set(v),
-                Err(e) => failure.set(Some(error_text(&e))),
+                Err(crate::error::AppError::Validation(v)) => {
+                    sending.set(false);
+                    server_errors.set(v);
+                }
+                Err(e) => {
+                    sending.set(false);
+                    failure.set(Some(error_text(&e)));
+                }
             }
-            sending.set(false);
         });
     };
     let text_input = move |id: &'static str, field: &'static str, list: Option<&'static str>, get: fn(&ManualShipInput) -> String, set: fn(&mut ManualShipInput, String)| {
@@ -122,9 +127,11 @@ pub(super) fn CancelOrderDialog(order: PlatformOrderSummary, on_close: Callback<
         leptos::task::spawn_local(async move {
             match cancel_platform_order(id).await {
                 Ok(()) => on_done.run(Flash::Ok(done_text)),
-                Err(e) => error.set(Some(error_text(&e))),
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(error_text(&e)));
+                }
             }
-            busy.set(false);
         });
     });
     view! {

@@ -226,9 +226,14 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                 OpenDialog::Acknowledge(order) => view! { <AcknowledgeDialog order=order catalog=catalog on_close=close on_done=done/> }.into_any(),
                 OpenDialog::Cancel(order) => view! { <CancelOrderDialog order=order on_close=close on_done=done/> }.into_any(),
                 OpenDialog::Sync => {
-                    let list = stores.get_untracked().and_then(Result::ok).unwrap_or_default();
                     let on_queued = Callback::new(move |_: SyncTaskId| done.run(Flash::SyncQueued));
-                    view! { <SyncDialog stores=list store=None on_close=close on_queued=on_queued/> }.into_any()
+                    view! {
+                        <Suspense fallback=|| ()>
+                            {move || stores.get().map(|r| view! {
+                                <SyncDialog stores=r.unwrap_or_default() store=None on_close=close on_queued=on_queued/>
+                            })}
+                        </Suspense>
+                    }.into_any()
                 }
             })}
         </MerchantLayout>
@@ -283,7 +288,7 @@ fn FilterForm(
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
+                <div class="field field-wide">
                     <label for="f-from">"Order Time (UTC)"</label>
                     <div class="date-range">
                         <input id="f-from" type="date" name="from" aria-label="Order time from" prop:value=move || f().from/>
@@ -369,7 +374,7 @@ fn OrdersTable(
                             disabled=none_selectable prop:checked=all_selected on:change=toggle_all/></th>
                     })}
                     <th>"Order No."</th><th>"Source"</th><th>"Store"</th><th>"Status"</th><th class="num">"Amount"</th>
-                    <th class="num">"WMS Shipping Cost"</th><th>"Order Time"</th><th>"Warehouse"</th><th>"Actions"</th>
+                    <th class="num wrap-head">"WMS Shipping Cost"</th><th>"Order Time"</th><th>"Warehouse"</th><th>"Actions"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -435,7 +440,7 @@ fn OrderRow(
                 <button type="button" class="link-button" on:click=move |_| on_details.run(stored.get_value())>{order.order_no.clone()}</button>
             </td>
             <td>{order.source_channel.clone()}</td>
-            <td>{order.store_name.clone()}</td>
+            <td class="store">{order.store_name.clone()}</td>
             <td class="status-cell">
                 <PlatformStatusBadge status=order.status/>
                 {has_exception.then(|| view! { <p class="exception" data-exception="">{exception}</p> })}

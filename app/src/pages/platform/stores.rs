@@ -78,9 +78,14 @@ pub fn StoresPage() -> impl IntoView {
             {move || dialog.get().map(|d| match d {
                 OpenDialog::Add => view! { <AddStoreDialog on_close=close on_done=done/> }.into_any(),
                 OpenDialog::Sync(id) => {
-                    let list = stores.get_untracked().and_then(Result::ok).unwrap_or_default();
                     let on_queued = Callback::new(move |_: SyncTaskId| done.run(Flash::SyncQueued));
-                    view! { <SyncDialog stores=list store=Some(id) on_close=close on_queued=on_queued/> }.into_any()
+                    view! {
+                        <Suspense fallback=|| ()>
+                            {move || stores.get().map(|r| view! {
+                                <SyncDialog stores=r.unwrap_or_default() store=Some(id) on_close=close on_queued=on_queued/>
+                            })}
+                        </Suspense>
+                    }.into_any()
                 }
             })}
         </MerchantLayout>
@@ -174,10 +179,15 @@ fn AddStoreDialog(on_close: Callback<()>, on_done: Callback<Flash>) -> impl Into
         leptos::task::spawn_local(async move {
             match add_store(valid).await {
                 Ok(_) => on_done.run(Flash::Ok(done_text)),
-                Err(crate::error::AppError::Validation(v)) => server_errors.set(v),
-                Err(e) => failure.set(Some(error_text(&e))),
+                Err(crate::error::AppError::Validation(v)) => {
+                    sending.set(false);
+                    server_errors.set(v);
+                }
+                Err(e) => {
+                    sending.set(false);
+                    failure.set(Some(error_text(&e)));
+                }
             }
-            sending.set(false);
         });
     };
     let text = move |id: &'static str, kind: &'static str, placeholder: &'static str, get: fn(&StoreInput) -> String, set: fn(&mut StoreInput, String)| {

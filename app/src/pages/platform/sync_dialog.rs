@@ -102,10 +102,15 @@ pub(crate) fn SyncDialog(
         leptos::task::spawn_local(async move {
             match start_sync(store, request).await {
                 Ok(task) => on_queued.run(task),
-                Err(crate::error::AppError::Validation(v)) => server_errors.set(v),
-                Err(e) => failure.set(Some(error_text(&e))),
+                Err(crate::error::AppError::Validation(v)) => {
+                    sending.set(false);
+                    server_errors.set(v);
+                }
+                Err(e) => {
+                    sending.set(false);
+                    failure.set(Some(error_text(&e)));
+                }
             }
-            sending.set(false);
         });
     };
 

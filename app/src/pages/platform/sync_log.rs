@@ -40,12 +40,15 @@ pub fn SyncLogPage() -> impl IntoView {
     let log = Resource::new(move || (store.get(), tick.get()), |(s, _)| sync_log(s));
     let stores = Resource::new(|| (), |_| list_stores());
 
+    // Whether the latest answer has a task still going (kept by an effect: the timer below
+    // runs outside any reactive context).
+    let active = RwSignal::new(false);
+    Effect::new(move |_| active.set(log.with(|r| matches!(r, Some(Ok(tasks)) if is_active(tasks)))));
     #[cfg(feature = "hydrate")]
     {
         let timer = set_interval_with_handle(
             move || {
-                let active = log.with_untracked(|r| matches!(r, Some(Ok(tasks)) if is_active(tasks)));
-                if active {
+                if active.get_untracked() {
                     tick.update(|n| *n += 1);
                 }
             },
@@ -100,9 +103,9 @@ fn SyncTable(tasks: Vec<SyncTask>) -> impl IntoView {
             let any_failed = t.counts.failed != 0;
             view! {
                 <tr data-task-id=t.id data-status=t.status.code()>
-                    <td>{t.store_name}</td>
+                    <td class="store">{t.store_name}</td>
                     <td>
-                        {t.mode.label()}
+                        <span class="nowrap">{t.mode.label()}</span>
                         {(!detail.is_empty()).then(|| view! { <div class="muted small mono">{detail}</div> })}
                     </td>
                     <td><SyncStatusBadge status=t.status/></td>
