@@ -53,6 +53,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orders/new") view=OrderCreatePage/>
                 <Route path=path!("/orders/:id/edit") view=OrderEditPage/>
                 <Route path=path!("/orders/:id") view=OrderDetailPage/>
+                <Route path=path!("/platform-orders") view=PlatformOrdersPage/>
+                <Route path=path!("/stores") view=StoresPage/>
+                <Route path=path!("/sync-log") view=SyncLogPage/>
+                <Route path=path!("/sku-mappings") view=SkuMappingsPage/>
                 <Route path=path!("/floor") view=FloorPage/>
                 <Route path=path!("/floor/waves") view=WavesPage/>
                 <Route path=path!("/floor/waves/:id") view=PickPage/>

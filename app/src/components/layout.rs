@@ -21,6 +21,9 @@ pub fn MerchantLayout(children: Children) -> impl IntoView {
             <nav class="topnav">
                 {nav("/orders", "Dropship Orders")}
                 {nav("/orders/new", "Create Order")}
+                {nav("/platform-orders", "Platform Orders")}
+                {nav("/stores", "Stores")}
+                {nav("/sku-mappings", "SKU Mapping")}
             </nav>
             <div class="spacer"></div>
             <Suspense fallback=|| ()>

@@ -1,15 +1,23 @@
 //! Reusable UI pieces.
 
 mod command_queue;
+mod dialog;
+mod label_upload;
 mod layout;
 mod live;
+mod platform;
 mod scanner;
+mod sku_picker;
 mod upload;
 mod widgets;
 
 pub use command_queue::*;
+pub use dialog::*;
+pub use label_upload::*;
 pub use layout::*;
 pub use live::*;
+pub use platform::*;
 pub use scanner::*;
+pub use sku_picker::*;
 pub use upload::*;
 pub use widgets::*;

@@ -6,6 +6,7 @@ mod login;
 mod order_detail;
 mod order_form;
 mod order_list;
+mod platform;
 
 pub use floor::*;
 pub use home::*;
@@ -13,3 +14,4 @@ pub use login::*;
 pub use order_detail::*;
 pub use order_form::*;
 pub use order_list::*;
+pub use platform::*;
