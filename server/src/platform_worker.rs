@@ -127,37 +127,10 @@ impl PlatformWorker {
     }
 
     async fn run_sync(&self, task: ClaimedSync) -> AppResult<()> {
-        let (merchant, credentials, sync_cursor) = self.store(task.store_id).await?;
-        let result = match &task.mode {
-            SyncMode::OrderNumbers(numbers) => match self.platform.orders_by_number(&credentials, numbers).await {
-                Ok(orders) => self.save_page(&task, merchant, &orders, None, true).await,
-                Err(e) => Err(e.into()),
-            },
-            mode => {
-                let now = self.clock.now_ms();
-                let window = match mode {
-                    SyncMode::TimeRange { from_ms, to_ms } => PageCursor::UpdatedBetween { from_ms: *from_ms, to_ms: *to_ms },
-                    _ if sync_cursor == 0 => PageCursor::UpdatedBetween { from_ms: now - FIRST_SYNC_LOOKBACK_MS, to_ms: now },
-                    _ => PageCursor::UpdatedBetween { from_ms: sync_cursor, to_ms: now },
-                };
-                // Resume where a crashed worker stopped.
-                let mut cursor = if task.page_cursor.is_empty() { window } else { PageCursor::Next(task.page_cursor.clone()) };
-                loop {
-                    match self.platform.orders_page(&credentials, &cursor).await {
-                        Ok(page) => {
-                            let last = page.next.is_none();
-                            if let Err(e) = self.save_page(&task, merchant, &page.orders, page.next.as_deref(), last).await {
-                                break Err(e);
-                            }
-                            match page.next {
-                                Some(next) => cursor = PageCursor::Next(next),
-                                None => break Ok(()),
-                            }
-                        }
-                        Err(e) => break Err(e.into()),
-                    }
-                }
-            }
+        let result = match self.store(task.store_id).await {
+            Ok((merchant, credentials, sync_cursor)) => self.fetch_and_save(&task, merchant, &credentials, sync_cursor).await,
+            // e.g. a token sealed with another key: retrying cannot help; the log says why.
+            Err(e) => Err(SyncFailure::App(e)),
         };
         if let Err(e) = result {
             let message = match &e {
@@ -175,6 +148,41 @@ impl PlatformWorker {
                 .map_err(db_error)?;
         }
         Ok(())
+    }
+
+    /// Fetches the task's orders page by page, saving each page as it arrives.
+    async fn fetch_and_save(&self, task: &ClaimedSync, merchant: MerchantId, credentials: &StoreCredentials, sync_cursor: i64) -> Result<(), SyncFailure> {
+        match &task.mode {
+            SyncMode::OrderNumbers(numbers) => match self.platform.orders_by_number(credentials, numbers).await {
+                Ok(orders) => self.save_page(task, merchant, &orders, None, true).await,
+                Err(e) => Err(e.into()),
+            },
+            mode => {
+                let now = self.clock.now_ms();
+                let window = match mode {
+                    SyncMode::TimeRange { from_ms, to_ms } => PageCursor::UpdatedBetween { from_ms: *from_ms, to_ms: *to_ms },
+                    _ if sync_cursor == 0 => PageCursor::UpdatedBetween { from_ms: now - FIRST_SYNC_LOOKBACK_MS, to_ms: now },
+                    _ => PageCursor::UpdatedBetween { from_ms: sync_cursor, to_ms: now },
+                };
+                // Resume where a crashed worker stopped.
+                let mut cursor = if task.page_cursor.is_empty() { window } else { PageCursor::Next(task.page_cursor.clone()) };
+                loop {
+                    match self.platform.orders_page(credentials, &cursor).await {
+                        Ok(page) => {
+                            let last = page.next.is_none();
+                            if let Err(e) = self.save_page(task, merchant, &page.orders, page.next.as_deref(), last).await {
+                                break Err(e);
+                            }
+                            match page.next {
+                                Some(next) => cursor = PageCursor::Next(next),
+                                None => break Ok(()),
+                            }
+                        }
+                        Err(e) => break Err(e.into()),
+                    }
+                }
+            }
+        }
     }
 
     /// Upserts one page and records progress (counts, resume cursor, lock renewal) in the same

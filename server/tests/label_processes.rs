@@ -2,7 +2,9 @@
 //! environment like in production), all buying from one sandbox carrier that runs in this test:
 //! - two app servers on one PostgreSQL database buy exactly one label per order (SKIP LOCKED);
 //! - an app server killed with SIGKILL while a purchase is in flight loses no order, and the
-//!   restarted server takes the job over and gets the same label back (idempotency key).
+//!   restarted server takes the job over and gets the same label back (idempotency key);
+//! - an app server killed with SIGKILL in the middle of a store sync: the restarted server
+//!   resumes the sync from the saved page cursor, and every platform order arrives exactly once.
 
 mod common;
 
@@ -93,6 +95,9 @@ struct ServerEnv {
     label_workers: usize,
     seed_demo: bool,
     label_lock_ms: u64,
+    /// None: the server starts its own sandbox store.
+    shopify_url: Option<String>,
+    platform_lock_ms: u64,
 }
 
 /// A running `server` binary; killed (SIGKILL) and reaped when dropped.
@@ -117,6 +122,10 @@ impl ServerProcess {
             .env("DROPDOCK_CARRIER_URL", &env.carrier_url)
             .env("DROPDOCK_LABEL_WORKERS", env.label_workers.to_string())
             .env("DROPDOCK_LABEL_LOCK_MS", env.label_lock_ms.to_string())
+            // Every process of one deployment shares the key that seals store tokens.
+            .env("DROPDOCK_SECRET_KEY", "7f".repeat(32))
+            .env("DROPDOCK_SHOPIFY_URL", env.shopify_url.as_deref().unwrap_or(""))
+            .env("DROPDOCK_PLATFORM_LOCK_MS", env.platform_lock_ms.to_string())
             .env("RUST_LOG", "warn")
             .spawn()
             .expect("start the server binary");
@@ -341,6 +350,8 @@ async fn two_app_servers_on_one_postgres_buy_exactly_one_label_per_order() {
         label_workers: 2,
         seed_demo: true,
         label_lock_ms: 120_000,
+        shopify_url: None,
+        platform_lock_ms: 60_000,
     };
     // The first one migrates and seeds; the second starts on a ready database.
     let a = ServerProcess::start("a", &env).await;
@@ -469,6 +480,8 @@ async fn killing_an_app_server_mid_purchase_loses_nothing_and_buys_nothing_twice
         seed_demo: true,
         // A crashed worker's job may be taken over after 2 s (each purchase takes ~0.5 s).
         label_lock_ms: 2_000,
+        shopify_url: None,
+        platform_lock_ms: 60_000,
     };
     let mut first = ServerProcess::start("first", &env).await;
     let seed_bought = seed_labels_settled(&carrier).await;
@@ -522,6 +535,74 @@ async fn killing_an_app_server_mid_purchase_loses_nothing_and_buys_nothing_twice
     let done = count(&db, "SELECT COUNT(*) FROM label_jobs WHERE order_id >= $1 AND status = 'done'", first_id).await;
     assert_eq!(done, CRASH_ORDERS as i64, "every job done");
 
+    db.pool.close().await;
+    drop(second);
+}
+
+/// Orders in the sandbox shop for the crash test: 3 pages of 250 (the connector's page size).
+const SYNC_ORDERS: usize = 600;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sync_killed_midway_resumes_and_imports_every_order_once() {
+    use server::sandbox::shopify::{start_sandbox_store, OrderSpec, DEMO_SHOP_DOMAIN, DEMO_SHOP_NAME, DEMO_SHOP_TOKEN};
+    let dir = TempDir::new();
+    let database_url = format!("sqlite://{}/sync.db", dir.0.display());
+    let (carrier_addr, _carrier) = sandbox(0).await;
+    let (shop_addr, shop) = start_sandbox_store(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("start the sandbox store");
+    shop.add_shop(DEMO_SHOP_DOMAIN, DEMO_SHOP_TOKEN, DEMO_SHOP_NAME);
+    shop.generate_orders(DEMO_SHOP_DOMAIN, SYNC_ORDERS, &OrderSpec::new(&["MUG-CER-11", "TWL-BTH-GRY"])).expect("sandbox orders");
+    // Slow pages, so the kill lands between two of them.
+    shop.set_latency(400);
+    let env = ServerEnv {
+        database_url: database_url.clone(),
+        dir: dir.0.clone(),
+        carrier_url: format!("http://{carrier_addr}"),
+        label_workers: 1,
+        seed_demo: true,
+        label_lock_ms: 120_000,
+        shopify_url: Some(format!("http://{shop_addr}")),
+        // A crashed worker's sync task may be taken over after 1.5 s.
+        platform_lock_ms: 1_500,
+    };
+    // The demo store has auto sync on: the first process starts syncing at once.
+    let mut first = ServerProcess::start("first", &env).await;
+    let db = Db::connect(&database_url).await.expect("open the SQLite test database");
+    let progress = |db: Db| async move {
+        let row = sqlx::query("SELECT id, status, fetched, created FROM sync_tasks ORDER BY id LIMIT 1").fetch_optional(&db.pool).await.expect("read sync tasks");
+        row.map(|r| {
+            use sqlx::Row;
+            (r.get::<i64, _>("id"), r.get::<String, _>("status"), r.get::<i64, _>("fetched"), r.get::<i64, _>("created"))
+        })
+    };
+    let start = Instant::now();
+    let (task, status, fetched, _) = loop {
+        if let Some(p) = progress(db.clone()).await {
+            if p.2 > 0 {
+                break p;
+            }
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the auto sync did not save a first page");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    first.kill9();
+    assert_eq!(status, "running", "killed mid-sync");
+    assert!(fetched > 0 && (fetched as usize) < SYNC_ORDERS, "one page saved before the kill ({fetched})");
+
+    let second = ServerProcess::start("second", &ServerEnv { seed_demo: false, ..env.clone() }).await;
+    let start = Instant::now();
+    loop {
+        let (id, status, fetched, created) = progress(db.clone()).await.expect("the task is still there");
+        assert_eq!(id, task);
+        if status == "done" {
+            assert_eq!((fetched, created), (SYNC_ORDERS as i64, SYNC_ORDERS as i64), "pages after the kill were fetched once, on top of the saved one");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "the restarted server did not finish the sync ({status}, {fetched})");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let total = count(&db, "SELECT COUNT(*) FROM platform_orders WHERE id >= $1", 0).await;
+    let distinct = count(&db, "SELECT COUNT(DISTINCT platform_order_id) FROM platform_orders WHERE id >= $1", 0).await;
+    assert_eq!((total, distinct), (SYNC_ORDERS as i64, SYNC_ORDERS as i64), "every order once, nothing lost");
     db.pool.close().await;
     drop(second);
 }
