@@ -16,6 +16,9 @@ export DROPDOCK_BENCH_PG_URL="${DROPDOCK_BENCH_PG_URL:-postgres://dropdock:dropd
 # Same flags as the cargo-leptos release build (always-erase-components) so nothing is rebuilt.
 (cd server && RUSTFLAGS="--cfg erase_components" cargo bench --bench orders)
 
+log "Platform orders: sync throughput from the sandbox store, batch dispatch of 1,000 (SQLite, PostgreSQL)"
+(cd server && RUSTFLAGS="--cfg erase_components" cargo bench --bench platform)
+
 log "Cold page loads (release server on SQLite, phone viewport, 4x CPU throttling)"
 rm -rf target/bench/site-db && mkdir -p target/bench/site-db
 DATABASE_URL=sqlite://target/bench/site-db/pageload.db DROPDOCK_DATA_DIR=target/bench/site-db \

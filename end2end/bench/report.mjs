@@ -21,6 +21,7 @@ const bundle = {
 const orders = json(`${root}target/bench/orders.json`) ?? [];
 const pageload = json(`${root}target/bench/pageload.json`) ?? [];
 const labels = json(`${root}target/bench/labels.json`) ?? [];
+const platform = json(`${root}target/bench/platform.json`) ?? [];
 
 const rows = [];
 const row = (what, figure, goal, ok) => rows.push({ what, figure, goal, verdict: ok === null ? '' : ok ? 'ok' : 'OVER' });
@@ -37,6 +38,11 @@ for (const b of orders) {
   row(`${b.backend}: create over HTTP (${c.clients} clients)`, `${c.http_per_s.toFixed(0)} orders/s`, `vs raw sqlx loop ${c.raw_per_s.toFixed(0)}/s`, null);
   row(`${b.backend}: create ratio HTTP / raw`, c.ratio.toFixed(2), 'higher is better', null);
 }
+for (const p of platform) {
+  row(`${p.backend}: platform sync ${p.ingest_orders} orders`, `${p.ingest_per_s.toFixed(0)} orders/s`, `vs raw batched INSERT ${p.raw_per_s.toFixed(0)}/s`, null);
+  row(`${p.backend}: sync ratio sync / raw`, p.ratio.toFixed(2), '≥ 0.5', p.ratio >= 0.5);
+  row(`${p.backend}: batch dispatch ${p.dispatch_orders} orders`, `${p.dispatch_s.toFixed(1)} s (${p.dispatched} ok)`, '', null);
+}
 for (const l of labels) {
   row(`label worker: ${l.workers} worker(s), ${l.backend}`, `${l.labels_per_s.toFixed(1)} labels/s`, `${l.orders} labels, carrier ${l.carrier_latency_ms} ms/call`, null);
 }
@@ -50,5 +56,5 @@ console.log(line('measure', 'figure', 'judged against', 'verdict'));
 console.log(line('-'.repeat(w[0]), '-'.repeat(w[1]), '-'.repeat(w[2]), '-------'));
 for (const r of rows) console.log(line(r.what, r.figure, r.goal, r.verdict));
 
-writeFileSync(`${root}target/bench/results.json`, JSON.stringify({ measured_at: new Date().toISOString(), bundle, orders, labels, pageload }, null, 2));
+writeFileSync(`${root}target/bench/results.json`, JSON.stringify({ measured_at: new Date().toISOString(), bundle, orders, labels, platform, pageload }, null, 2));
 console.log(`\nwritten: target/bench/results.json`);

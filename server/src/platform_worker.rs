@@ -442,26 +442,36 @@ pub async fn upsert_order(tx: &mut Tx, merchant: MerchantId, store: StoreId, ord
             (id, Upsert::Updated)
         }
     };
-    for (position, line) in order.lines.iter().enumerate() {
-        sqlx::query(
+    if !order.lines.is_empty() {
+        // One statement for all lines of the order (sync throughput: statements dominate).
+        let values: Vec<String> = (0..order.lines.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=9).map(|c| format!("${}", i * 9 + c)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO platform_order_lines (platform_order_id, line_id, position, platform_sku, title, quantity, fulfillable_quantity, price_minor, requires_shipping)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             VALUES {}
              ON CONFLICT (platform_order_id, line_id) DO UPDATE SET position = excluded.position, platform_sku = excluded.platform_sku,
                  title = excluded.title, quantity = excluded.quantity, fulfillable_quantity = excluded.fulfillable_quantity,
                  price_minor = excluded.price_minor, requires_shipping = excluded.requires_shipping",
-        )
-        .bind(id)
-        .bind(line.platform_line_id)
-        .bind(position as i64)
-        .bind(line.platform_sku.as_str())
-        .bind(line.title.as_str())
-        .bind(line.quantity)
-        .bind(line.fulfillable_quantity)
-        .bind(line.price_minor)
-        .bind(i64::from(line.requires_shipping))
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (position, line) in order.lines.iter().enumerate() {
+            q = q
+                .bind(id)
+                .bind(line.platform_line_id)
+                .bind(position as i64)
+                .bind(line.platform_sku.as_str())
+                .bind(line.title.as_str())
+                .bind(line.quantity)
+                .bind(line.fulfillable_quantity)
+                .bind(line.price_minor)
+                .bind(i64::from(line.requires_shipping));
+        }
+        q.execute(&mut **tx).await.map_err(db_error)?;
     }
     Ok(outcome)
 }

@@ -1,0 +1,242 @@
+//! `make bench` part 2: platform orders. Sync throughput from the sandbox Shopify store (orders/s
+//! through the real connector, paging and upserts) against a raw batched INSERT of the same rows,
+//! and the time to batch-dispatch 1,000 orders through the server function over HTTP, on SQLite
+//! and PostgreSQL. Writes target/bench/platform.json (merged into results.json by report.mjs).
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use app::domain::*;
+use server::db::Db;
+use server::sandbox::shopify::{OrderSpec, DEMO_SHOP_DOMAIN};
+
+const INGEST_ORDERS: usize = 5_000;
+const DISPATCH_ORDERS: usize = 1_000;
+/// Orders per dispatch request, as the page sends them (it shows progress between requests).
+const DISPATCH_CHUNK: usize = 10;
+/// Rows per statement of the raw batched INSERT.
+const RAW_BATCH: usize = 100;
+
+type Res<T> = anyhow::Result<T>;
+
+#[tokio::main]
+async fn main() -> Res<()> {
+    let out_dir = std::path::Path::new("../target/bench");
+    let dir = out_dir.join("platform");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    let mut results = vec![run(format!("sqlite://{}/platform.db", dir.display()), "SQLite", &dir).await?];
+    match std::env::var("DROPDOCK_BENCH_PG_URL") {
+        Ok(admin) => {
+            let conn = sqlx::PgPool::connect(&admin).await?;
+            sqlx::query("DROP DATABASE IF EXISTS dropdock_bench_platform WITH (FORCE)").execute(&conn).await?;
+            sqlx::query("CREATE DATABASE dropdock_bench_platform").execute(&conn).await?;
+            conn.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            results.push(run(format!("{base}/dropdock_bench_platform"), "PostgreSQL", &dir).await?);
+        }
+        Err(_) => eprintln!("DROPDOCK_BENCH_PG_URL not set: skipping PostgreSQL"),
+    }
+    std::fs::write(out_dir.join("platform.json"), serde_json::to_string_pretty(&results)?)?;
+    Ok(())
+}
+
+async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
+    let mut config = server::Config::local(url, dir.join(format!("data-{backend}")));
+    config.label_workers = 0; // labels are not what is measured here
+    let app = server::build(&config).await?;
+    let shop = app.shopify.clone().ok_or_else(|| anyhow::anyhow!("the bench needs the sandbox store"))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service()).await;
+    });
+    let http = reqwest::Client::builder().cookie_store(true).build()?;
+    http.post(format!("{base}/api/auth/login")).form(&[("email", "merchant@demo.test"), ("password", "demo1234")]).send().await?.error_for_status()?;
+    let call = |endpoint: &str, args: Value| {
+        let (http, url) = (http.clone(), format!("{base}/api/{endpoint}"));
+        async move {
+            let res = http.post(url).json(&args).send().await?;
+            let status = res.status();
+            let body: Value = res.json().await?;
+            anyhow::ensure!(status.is_success(), "{status}: {body}");
+            Ok::<Value, anyhow::Error>(body)
+        }
+    };
+    // The demo store's first auto sync runs at start; let it finish so it is not measured.
+    wait_for_idle_syncs(&app.db).await?;
+
+    // Mapped SKUs only, so every order can be dispatched.
+    let spec = OrderSpec::new(&["MUG-CER-11", "TWL-BTH-GRY", "CND-SOY-LAV", "MUG-CER-15"]);
+    let ids = shop.generate_orders(DEMO_SHOP_DOMAIN, INGEST_ORDERS, &spec)?;
+    let now = now_ms();
+    let mode = SyncMode::TimeRange { from_ms: spec.from_ms - 60_000, to_ms: now };
+    let started = Instant::now();
+    let task: SyncTaskId = serde_json::from_value(call("platform/sync", json!({ "store_id": 1, "mode": mode })).await?)?;
+    let counts = loop {
+        let log: Vec<SyncTask> = serde_json::from_value(call("platform/sync-log", json!({ "store_id": 1 })).await?)?;
+        let t = log.into_iter().find(|t| t.id == task).ok_or_else(|| anyhow::anyhow!("task missing"))?;
+        match t.status {
+            SyncTaskStatus::Done => break t.counts,
+            SyncTaskStatus::Failed => anyhow::bail!("sync failed: {}", t.error),
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    };
+    let ingest_s = started.elapsed().as_secs_f64();
+    anyhow::ensure!(counts.created as usize >= INGEST_ORDERS, "created {} of {INGEST_ORDERS}", counts.created);
+    let ingest_per_s = counts.created as f64 / ingest_s;
+
+    // The same rows, as the connector imports them, inserted raw in batches.
+    let wanted: std::collections::HashSet<i64> = ids.into_iter().collect();
+    let raw_orders: Vec<Value> = shop.orders(DEMO_SHOP_DOMAIN).into_iter().filter(|o| o["id"].as_i64().is_some_and(|id| wanted.contains(&id))).collect();
+    let imported: Vec<ImportedOrder> = server::shopify::import_orders(&raw_orders).into_iter().collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
+    let raw_s = raw_batched_insert(&app.db, &imported).await?;
+    let raw_per_s = imported.len() as f64 / raw_s;
+    println!("{backend}: sync {} orders in {ingest_s:.2} s = {ingest_per_s:.0} orders/s; raw batched INSERT {raw_per_s:.0} orders/s; ratio {:.2}", counts.created, ingest_per_s / raw_per_s);
+
+    // Batch dispatch of 1,000 Pending B2C orders to LAX1 / USPS_GA, in the page's chunk size.
+    let catalog: Catalog = serde_json::from_value(call("orders/catalog", json!({})).await?)?;
+    let lax = catalog.warehouses.iter().find(|w| w.code == "LAX1").ok_or_else(|| anyhow::anyhow!("LAX1"))?.id;
+    let usps = catalog.channels.iter().find(|c| c.warehouse_id == lax && c.code == "USPS_GA").ok_or_else(|| anyhow::anyhow!("USPS_GA"))?.id;
+    let mut pending = Vec::new();
+    let mut before_id = None;
+    while pending.len() < DISPATCH_ORDERS {
+        let q = PlatformOrderQuery { kind: Some(OrderKind::B2C), status: Some(PlatformStatus::Pending), before_id, limit: 200, ..Default::default() };
+        let page: PlatformOrderPage = serde_json::from_value(call("platform/orders", json!({ "query": q })).await?)?;
+        pending.extend(page.orders.iter().map(|o| o.id));
+        match page.next_before_id {
+            Some(id) => before_id = Some(id),
+            None => break,
+        }
+    }
+    pending.truncate(DISPATCH_ORDERS);
+    let started = Instant::now();
+    let mut dispatched = 0usize;
+    let mut failures = std::collections::BTreeMap::new();
+    for chunk in pending.chunks(DISPATCH_CHUNK) {
+        let results: Vec<DispatchResult> =
+            serde_json::from_value(call("platform/dispatch-batch", json!({ "ids": chunk, "warehouse_id": lax, "channel_id": usps })).await?)?;
+        dispatched += results.iter().filter(|r| r.outcome.is_ok()).count();
+        for r in &results {
+            if let Err(reason) = &r.outcome {
+                failures.entry(reason.clone()).and_modify(|n| *n += 1).or_insert(1usize);
+            }
+        }
+    }
+    for (reason, n) in &failures {
+        println!("{backend}: {n} not dispatched: {reason}");
+    }
+    let dispatch_s = started.elapsed().as_secs_f64();
+    println!("{backend}: batch dispatch of {} orders in {dispatch_s:.2} s ({dispatched} dispatched)", pending.len());
+    app.db.pool.close().await;
+    Ok(json!({
+        "backend": backend, "ingest_orders": counts.created, "ingest_s": ingest_s, "ingest_per_s": ingest_per_s,
+        "raw_per_s": raw_per_s, "ratio": ingest_per_s / raw_per_s,
+        "dispatch_orders": pending.len(), "dispatched": dispatched, "dispatch_s": dispatch_s,
+    }))
+}
+
+async fn wait_for_idle_syncs(db: &Db) -> Res<()> {
+    let start = Instant::now();
+    loop {
+        let busy: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_tasks WHERE status IN ('queued', 'running')").fetch_one(&db.pool).await?;
+        let any: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_tasks").fetch_one(&db.pool).await?;
+        if busy == 0 && any > 0 {
+            return Ok(());
+        }
+        anyhow::ensure!(start.elapsed() < Duration::from_secs(60), "the first auto sync did not finish");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Multi-row INSERTs of the orders and their lines into empty copies of the tables, one
+/// transaction: the fastest plain way to put these rows into this database.
+async fn raw_batched_insert(db: &Db, orders: &[ImportedOrder]) -> Res<f64> {
+    for (copy, table) in [("bench_orders", "platform_orders"), ("bench_lines", "platform_order_lines")] {
+        sqlx::query(&format!("DROP TABLE IF EXISTS {copy}")).execute(&db.pool).await?;
+        sqlx::query(&format!("CREATE TABLE {copy} AS SELECT * FROM {table} WHERE 1 = 0")).execute(&db.pool).await?;
+    }
+    let started = Instant::now();
+    let mut tx = db.begin_write().await?;
+    for (batch_no, batch) in orders.chunks(RAW_BATCH).enumerate() {
+        let mut sql = String::from(
+            "INSERT INTO bench_orders (id, merchant_id, store_id, platform_order_id, order_no, source_channel, kind, status, currency, total_minor,
+             subtotal_minor, tax_minor, shipping_minor, discount_minor, financial_status, payment_gateway, fulfillment_status, ordered_at,
+             platform_updated_at, recipient_name, recipient_name_lc, recipient_phone, recipient_email, recipient_country, recipient_state,
+             recipient_city, recipient_address1, recipient_address2, recipient_postal_code, created_at, updated_at) VALUES ",
+        );
+        let cols = 31;
+        for i in 0..batch.len() {
+            let ps: Vec<String> = (1..=cols).map(|c| format!("${}", i * cols + c)).collect();
+            sql.push_str(&format!("{}({})", if i == 0 { "" } else { ", " }, ps.join(", ")));
+        }
+        let mut q = sqlx::query(&sql);
+        for (i, o) in batch.iter().enumerate() {
+            let r = &o.recipient;
+            q = q
+                .bind((batch_no * RAW_BATCH + i) as i64 + 1)
+                .bind(1i64)
+                .bind(1i64)
+                .bind(o.platform_order_id)
+                .bind(o.order_no.clone())
+                .bind(o.source_channel.clone())
+                .bind(o.kind.code())
+                .bind("pending")
+                .bind(o.currency.clone())
+                .bind(o.total_minor)
+                .bind(o.subtotal_minor)
+                .bind(o.tax_minor)
+                .bind(o.shipping_minor)
+                .bind(o.discount_minor)
+                .bind(o.financial_status.clone())
+                .bind(o.payment_gateway.clone())
+                .bind(o.fulfillment_status.clone())
+                .bind(o.ordered_at_ms)
+                .bind(o.platform_updated_at_ms)
+                .bind(r.name.clone())
+                .bind(r.name.to_lowercase())
+                .bind(r.phone.clone())
+                .bind(r.email.clone())
+                .bind(r.country.clone())
+                .bind(r.state.clone())
+                .bind(r.city.clone())
+                .bind(r.address1.clone())
+                .bind(r.address2.clone())
+                .bind(r.postal_code.clone())
+                .bind(0i64)
+                .bind(0i64);
+        }
+        q.execute(&mut *tx).await?;
+        let lines: Vec<(i64, &ImportedLine)> = batch.iter().enumerate().flat_map(|(i, o)| o.lines.iter().map(move |l| ((batch_no * RAW_BATCH + i) as i64 + 1, l))).collect();
+        let mut sql = String::from(
+            "INSERT INTO bench_lines (platform_order_id, line_id, position, platform_sku, title, quantity, fulfillable_quantity, price_minor, requires_shipping, reject_reason) VALUES ",
+        );
+        for i in 0..lines.len() {
+            let ps: Vec<String> = (1..=10).map(|c| format!("${}", i * 10 + c)).collect();
+            sql.push_str(&format!("{}({})", if i == 0 { "" } else { ", " }, ps.join(", ")));
+        }
+        let mut q = sqlx::query(&sql);
+        for (position, (order, l)) in lines.iter().enumerate() {
+            q = q
+                .bind(*order)
+                .bind(l.platform_line_id)
+                .bind(position as i64)
+                .bind(l.platform_sku.clone())
+                .bind(l.title.clone())
+                .bind(l.quantity)
+                .bind(l.fulfillable_quantity)
+                .bind(l.price_minor)
+                .bind(i64::from(l.requires_shipping))
+                .bind("");
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(started.elapsed().as_secs_f64())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
