@@ -172,7 +172,12 @@ fn BatchForm(
         </Show>
         <Show when=move || outcomes.with(|o| !o.is_empty())>
             <ul class="batch-results" aria-label="Results">
-                {move || outcomes.get().into_iter().map(|o| match o.result {
+                {move || {
+                    // Failures first: they are what the user has to act on.
+                    let mut list = outcomes.get();
+                    list.sort_by_key(|o| o.result.is_ok());
+                    list
+                }.into_iter().map(|o| match o.result {
                     Ok(order) => view! {
                         <li data-result="ok" data-order-no=o.order_no.clone()>
                             <span class="mono">{o.order_no.clone()}</span>" → "

@@ -367,7 +367,7 @@ fn OrdersTable(
         .collect_view();
     view! {
         <div class="card table-wrap">
-            <table class="grid platform-orders" data-kind=kind.code()>
+            <table class="grid platform-orders orders" data-kind=kind.code()>
                 <thead><tr>
                     {b2c.then(|| view! {
                         <th class="check"><input type="checkbox" aria-label="Select all dispatchable orders on this page"
@@ -433,22 +433,22 @@ fn OrderRow(
     view! {
         <tr data-order-no=order.order_no.clone() data-order-id=order.id data-status=order.status.code() class:has-exception=has_exception>
             {b2c.then(|| view! {
-                <td class="check"><input type="checkbox" aria-label=format!("Select {}", order.order_no) title=select_title
+                <td class="check" data-label="Select"><input type="checkbox" aria-label=format!("Select {}", order.order_no) title=select_title
                     disabled=!dispatchable prop:checked=is_selected on:change=toggle/></td>
             })}
-            <td class="mono nowrap">
+            <td class="mono nowrap" data-label="Order No.">
                 <button type="button" class="link-button" on:click=move |_| on_details.run(stored.get_value())>{order.order_no.clone()}</button>
             </td>
-            <td>{order.source_channel.clone()}</td>
-            <td class="store">{order.store_name.clone()}</td>
-            <td class="status-cell">
+            <td data-label="Source">{order.source_channel.clone()}</td>
+            <td class="store" data-label="Store">{order.store_name.clone()}</td>
+            <td class="status-cell" data-label="Status">
                 <PlatformStatusBadge status=order.status/>
                 {has_exception.then(|| view! { <p class="exception" data-exception="">{exception}</p> })}
             </td>
-            <td class="num nowrap">{amount}</td>
-            <td class="num nowrap">{cost}</td>
-            <td class="muted nowrap">{time::format_utc_minutes(order.ordered_at_ms)}</td>
-            <td>{if order.warehouse_name.is_empty() { "—".to_string() } else { order.warehouse_name.clone() }}</td>
+            <td class="num nowrap" data-label="Amount">{amount}</td>
+            <td class="num nowrap hide-phone" data-label="WMS Shipping Cost">{cost}</td>
+            <td class="muted nowrap" data-label="Order Time">{time::format_utc_minutes(order.ordered_at_ms)}</td>
+            <td data-label="Warehouse">{if order.warehouse_name.is_empty() { "—".to_string() } else { order.warehouse_name.clone() }}</td>
             <td class="actions"><div class="row-actions wrap">
                 <button type="button" class="btn btn-small" data-action="details" on:click=move |_| on_details.run(stored.get_value())>"Details"</button>
                 {button(PlatformAction::Dispatch, "btn-primary")}
