@@ -174,8 +174,14 @@ async fn own_store(db: &Db, merchant: MerchantId, store: StoreId) -> AppResult<(
     found.map(|_| ()).ok_or(AppError::NotFound)
 }
 
-/// (line id, platform SKU, accepted units) of an acknowledged order, and its warehouse.
-async fn accepted_lines(tx: &mut Tx, merchant: MerchantId, id: PlatformOrderId) -> AppResult<(Option<WarehouseId>, String, Vec<(String, i64)>)> {
+/// What an acknowledgment accepted: (warehouse SKU code, units) per line, for the warehouse.
+struct Accepted {
+    warehouse: Option<WarehouseId>,
+    order_no: String,
+    lines: Vec<(String, i64)>,
+}
+
+async fn accepted_lines(tx: &mut Tx, merchant: MerchantId, id: PlatformOrderId) -> AppResult<Accepted> {
     let head = sqlx::query("SELECT ack_warehouse_id, order_no, store_id FROM platform_orders WHERE id = $1 AND merchant_id = $2")
         .bind(id)
         .bind(merchant)
@@ -194,15 +200,15 @@ async fn accepted_lines(tx: &mut Tx, merchant: MerchantId, id: PlatformOrderId) 
     .await
     .map_err(db_error)?;
     let lines = rows.iter().map(|r| Ok((r.col("warehouse_sku")?, r.col("accepted_quantity")?))).collect::<AppResult<Vec<_>>>()?;
-    Ok((head.col("ack_warehouse_id")?, head.col("order_no")?, lines))
+    Ok(Accepted { warehouse: head.col("ack_warehouse_id")?, order_no: head.col("order_no")?, lines })
 }
 
 /// Reserves (`sign` = 1) or releases (-1) accepted units; refused when stock is short.
-async fn move_reservation(tx: &mut Tx, merchant: MerchantId, warehouse: WarehouseId, order_no: &str, lines: &[(String, i64)], sign: i64, actor: &Actor, now_ms: i64) -> AppResult<()> {
-    let reason = format!("B2B {order_no}");
+async fn move_reservation(tx: &mut Tx, merchant: MerchantId, warehouse: WarehouseId, accepted: &Accepted, sign: i64, actor: &Actor, now_ms: i64) -> AppResult<()> {
+    let reason = format!("B2B {}", accepted.order_no);
     let why = Movement { kind: if sign > 0 { "reserve" } else { "release" }, order_id: None, reason: &reason, actor, now_ms };
     // SKU-code order: concurrent acknowledgments lock inventory rows in the same order.
-    for (code, units) in lines {
+    for (code, units) in &accepted.lines {
         let sku = sku_in_warehouse(tx, merchant, warehouse, code).await?.ok_or_else(|| AppError::Conflict(format!("Warehouse SKU {code} is not stocked in this warehouse")))?;
         if change_stock(tx, sku, 0, sign * units, &why).await?.is_none() {
             let available: i64 = sqlx::query("SELECT on_hand - allocated AS available FROM inventory WHERE sku_id = $1")
@@ -547,17 +553,17 @@ impl PlatformStore for SqlPlatformStore {
                 .await
                 .map_err(db_error)?;
         }
-        let (_, order_no, lines) = accepted_lines(&mut tx, merchant, id).await?;
+        let accepted = accepted_lines(&mut tx, merchant, id).await?;
         // Guarded stock updates: of two acknowledgments racing for the last units, one fails here.
-        move_reservation(&mut tx, merchant, warehouse, &order_no, &lines, 1, actor, now_ms).await?;
+        move_reservation(&mut tx, merchant, warehouse, &accepted, 1, actor, now_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 
     async fn set_reservation(&self, merchant: MerchantId, id: PlatformOrderId, actor: &Actor, reserved: bool, now_ms: i64) -> AppResult<()> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
-        let (warehouse, order_no, lines) = accepted_lines(&mut tx, merchant, id).await?;
-        let Some(warehouse) = warehouse else { return Ok(()) };
-        move_reservation(&mut tx, merchant, warehouse, &order_no, &lines, if reserved { 1 } else { -1 }, actor, now_ms).await?;
+        let accepted = accepted_lines(&mut tx, merchant, id).await?;
+        let Some(warehouse) = accepted.warehouse else { return Ok(()) };
+        move_reservation(&mut tx, merchant, warehouse, &accepted, if reserved { 1 } else { -1 }, actor, now_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 
