@@ -499,7 +499,13 @@ test('platform orders at phone size: nothing sticks out, the dispatch dialog fit
 
   const dialog = await openDialog(page, order.summary.order_no, 'dispatch', 'Dispatch to Warehouse');
   await dialog.locator('#dispatch-warehouse').selectOption({ label: WAREHOUSE_LABEL });
-  await expect(dialog.getByLabel(`Warehouse SKU for ${unmapped(order)[0]}`)).toBeVisible();
+  const picker = dialog.getByLabel(`Warehouse SKU for ${unmapped(order)[0]}`);
+  await expect(picker).toBeVisible();
+  // The item lines stack as cards, so the SKU picker is on screen without sideways scrolling.
+  const pickerBox = await picker.boundingBox();
+  expect(pickerBox, 'picker box').not.toBeNull();
+  expect(pickerBox!.x).toBeGreaterThanOrEqual(0);
+  expect(pickerBox!.x + pickerBox!.width).toBeLessThanOrEqual(390);
   const box = await dialog.boundingBox();
   expect(box, 'dialog box').not.toBeNull();
   expect(box!.x).toBeGreaterThanOrEqual(0);

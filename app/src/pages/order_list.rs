@@ -167,7 +167,7 @@ fn OrderTable(
         .collect_view();
     view! {
         <div class="card table-wrap">
-            <table class="grid orders">
+            <table class="grid orders stack-phone">
                 <thead><tr>
                     <th>"Order No."</th><th>"Platform Order No."</th><th>"Recipient"</th><th>"Warehouse"</th>
                     <th>"Channel"</th><th class="num">"Units"</th><th>"Tracking No."</th><th>"Status"</th>

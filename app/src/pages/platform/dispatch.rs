@@ -236,17 +236,17 @@ fn DispatchLines(
             };
             view! {
                 <tr data-platform-sku=platform_sku.clone()>
-                    <td class="mono">{platform_sku.clone()}</td>
-                    <td>{title}</td>
-                    <td class="num">{qty}</td>
-                    <td class="bind-cell">{sku_cell}</td>
+                    <td class="mono" data-label="Platform SKU">{platform_sku.clone()}</td>
+                    <td data-label="Title">{title}</td>
+                    <td class="num" data-label="Qty">{qty}</td>
+                    <td class="bind-cell" data-label="Warehouse SKU">{sku_cell}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <div class="table-scroll">
-            <table class="grid lines">
+            <table class="grid lines stack-phone">
                 <thead><tr><th>"Platform SKU"</th><th>"Title"</th><th class="num">"Qty"</th><th>"Warehouse SKU"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -367,7 +367,7 @@ fn OrdersTable(
         .collect_view();
     view! {
         <div class="card table-wrap">
-            <table class="grid platform-orders orders" data-kind=kind.code()>
+            <table class="grid platform-orders stack-phone" data-kind=kind.code()>
                 <thead><tr>
                     {b2c.then(|| view! {
                         <th class="check"><input type="checkbox" aria-label="Select all dispatchable orders on this page"
