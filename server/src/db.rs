@@ -62,6 +62,16 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// Appended to a job-claiming `SELECT … LIMIT 1`: on PostgreSQL concurrent workers skip
+    /// each other's rows instead of waiting on them; SQLite has one writer, so one UPDATE is
+    /// atomic on its own.
+    pub fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+
     /// A write transaction. SQLite must take the write lock up front (BEGIN IMMEDIATE), or two
     /// transactions that both read first fail instead of waiting for each other.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {

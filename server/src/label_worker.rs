@@ -13,7 +13,7 @@ use app::error::AppError;
 use app::ports::{AppResult, Carrier, Clock};
 
 use crate::blobs::Blobs;
-use crate::db::{Backend, Db};
+use crate::db::Db;
 use crate::stores::orders::recipient_of;
 use crate::stores::{db_error, RowExt};
 
@@ -71,9 +71,7 @@ impl LabelWorker {
 
     async fn claim(&self) -> AppResult<Option<Job>> {
         let now = self.clock.now_ms();
-        // PostgreSQL: concurrent workers skip each other's rows instead of waiting on them.
-        // SQLite: one UPDATE is atomic on its own (single writer).
-        let skip_locked = if self.db.backend == Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+        let skip_locked = self.db.skip_locked();
         let sql = format!(
             "UPDATE label_jobs SET status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2
              WHERE order_id = (

@@ -10,7 +10,7 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::{AppResult, Clock, PageCursor, Platform, PlatformError, StoreCredentials};
 
-use crate::db::{Backend, Db};
+use crate::db::Db;
 use crate::secrets::SecretBox;
 use crate::stores::orders::Tx;
 use crate::stores::platform::{credentials_of, insert_sync_task};
@@ -69,14 +69,6 @@ impl PlatformWorker {
         self.run_writeback().await
     }
 
-    fn skip_locked(&self) -> &'static str {
-        if self.db.backend == Backend::Postgres {
-            " FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        }
-    }
-
     /// Queues an Auto task for each store with auto sync on whose last auto task is older
     /// than the interval and that has nothing queued or running.
     async fn schedule_auto_syncs(&self) -> AppResult<()> {
@@ -105,7 +97,7 @@ impl PlatformWorker {
                  WHERE status = 'queued' OR (status = 'running' AND locked_until < $2)
                  ORDER BY id LIMIT 1{})
              RETURNING id, store_id, params, page_cursor",
-            self.skip_locked()
+            self.db.skip_locked()
         );
         let row = sqlx::query(&sql).bind(now + self.lock.as_millis() as i64).bind(now).fetch_optional(&self.db.pool).await.map_err(db_error)?;
         let Some(row) = row else { return Ok(None) };
@@ -258,7 +250,7 @@ impl PlatformWorker {
                  WHERE (status = 'pending' AND next_attempt_at <= $2) OR (status = 'running' AND locked_until < $2)
                  ORDER BY next_attempt_at LIMIT 1{})
              RETURNING platform_order_id, tracking_no, carrier, service_type, attempts",
-            self.skip_locked()
+            self.db.skip_locked()
         );
         let row = sqlx::query(&sql).bind(now + self.lock.as_millis() as i64).bind(now).fetch_optional(&self.db.pool).await.map_err(db_error)?;
         let Some(row) = row else { return Ok(false) };
@@ -337,54 +329,66 @@ pub enum Upsert {
     Unchanged,
 }
 
+/// Columns the platform owns: written on insert and refreshed by every sync. Bound in this
+/// order by `bind_platform_owned`.
+const PLATFORM_OWNED: [&str; 22] = [
+    "order_no", "source_channel", "currency", "total_minor", "subtotal_minor", "tax_minor", "shipping_minor", "discount_minor",
+    "financial_status", "payment_gateway", "fulfillment_status", "platform_updated_at", "recipient_name", "recipient_name_lc",
+    "recipient_phone", "recipient_email", "recipient_country", "recipient_state", "recipient_city", "recipient_address1",
+    "recipient_address2", "recipient_postal_code",
+];
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_platform_owned<'q>(q: AnyQuery<'q>, order: &'q ImportedOrder) -> AnyQuery<'q> {
+    let r = &order.recipient;
+    q.bind(order.order_no.as_str())
+        .bind(order.source_channel.as_str())
+        .bind(order.currency.as_str())
+        .bind(order.total_minor)
+        .bind(order.subtotal_minor)
+        .bind(order.tax_minor)
+        .bind(order.shipping_minor)
+        .bind(order.discount_minor)
+        .bind(order.financial_status.as_str())
+        .bind(order.payment_gateway.as_str())
+        .bind(order.fulfillment_status.as_str())
+        .bind(order.platform_updated_at_ms)
+        .bind(r.name.as_str())
+        .bind(r.name.to_lowercase())
+        .bind(r.phone.as_str())
+        .bind(r.email.as_str())
+        .bind(r.country.as_str())
+        .bind(r.state.as_str())
+        .bind(r.city.as_str())
+        .bind(r.address1.as_str())
+        .bind(r.address2.as_str())
+        .bind(r.postal_code.as_str())
+}
+
 /// Inserts a new platform order, or refreshes the platform-owned fields of a known one
 /// (amounts, payment, number, recipient, lines' quantities) without touching local work
 /// (dispatch link, acknowledgment, exception). Idempotent on (store, platform order id).
 pub async fn upsert_order(tx: &mut Tx, merchant: MerchantId, store: StoreId, order: &ImportedOrder, now_ms: i64) -> AppResult<Upsert> {
-    let r = &order.recipient;
-    let inserted = sqlx::query(
-        "INSERT INTO platform_orders (merchant_id, store_id, platform_order_id, order_no, source_channel, kind, status, currency,
-             total_minor, subtotal_minor, tax_minor, shipping_minor, discount_minor, financial_status, payment_gateway,
-             fulfillment_status, ordered_at, platform_updated_at, recipient_name, recipient_name_lc, recipient_phone,
-             recipient_email, recipient_country, recipient_state, recipient_city, recipient_address1, recipient_address2,
-             recipient_postal_code, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-                 $24, $25, $26, $27, $28, $29, $29)
+    // $1..$7 are the local columns below; the platform-owned ones follow from $8.
+    let owned_placeholders: Vec<String> = (8..8 + PLATFORM_OWNED.len()).map(|n| format!("${n}")).collect();
+    let insert = format!(
+        "INSERT INTO platform_orders (merchant_id, store_id, platform_order_id, kind, status, ordered_at, created_at, updated_at, {})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, {})
          ON CONFLICT (store_id, platform_order_id) DO NOTHING
          RETURNING id",
-    )
-    .bind(merchant)
-    .bind(store)
-    .bind(order.platform_order_id)
-    .bind(order.order_no.as_str())
-    .bind(order.source_channel.as_str())
-    .bind(order.kind.code())
-    .bind(initial_status(order).code())
-    .bind(order.currency.as_str())
-    .bind(order.total_minor)
-    .bind(order.subtotal_minor)
-    .bind(order.tax_minor)
-    .bind(order.shipping_minor)
-    .bind(order.discount_minor)
-    .bind(order.financial_status.as_str())
-    .bind(order.payment_gateway.as_str())
-    .bind(order.fulfillment_status.as_str())
-    .bind(order.ordered_at_ms)
-    .bind(order.platform_updated_at_ms)
-    .bind(r.name.as_str())
-    .bind(r.name.to_lowercase())
-    .bind(r.phone.as_str())
-    .bind(r.email.as_str())
-    .bind(r.country.as_str())
-    .bind(r.state.as_str())
-    .bind(r.city.as_str())
-    .bind(r.address1.as_str())
-    .bind(r.address2.as_str())
-    .bind(r.postal_code.as_str())
-    .bind(now_ms)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(db_error)?;
+        PLATFORM_OWNED.join(", "),
+        owned_placeholders.join(", ")
+    );
+    let q = sqlx::query(&insert)
+        .bind(merchant)
+        .bind(store)
+        .bind(order.platform_order_id)
+        .bind(order.kind.code())
+        .bind(initial_status(order).code())
+        .bind(order.ordered_at_ms)
+        .bind(now_ms);
+    let inserted = bind_platform_owned(q, order).fetch_optional(&mut **tx).await.map_err(db_error)?;
     let (id, outcome): (PlatformOrderId, Upsert) = match inserted {
         Some(row) => (row.col("id")?, Upsert::Created),
         None => {
@@ -402,48 +406,16 @@ pub async fn upsert_order(tx: &mut Tx, merchant: MerchantId, store: StoreId, ord
             if seen == order.platform_updated_at_ms && status == local {
                 return Ok(Upsert::Unchanged);
             }
-            sqlx::query(
-                "UPDATE platform_orders SET order_no = $2, source_channel = $3, status = $4, currency = $5, total_minor = $6,
-                        subtotal_minor = $7, tax_minor = $8, shipping_minor = $9, discount_minor = $10, financial_status = $11,
-                        payment_gateway = $12, fulfillment_status = $13, platform_updated_at = $14, recipient_name = $15,
-                        recipient_name_lc = $16, recipient_phone = $17, recipient_email = $18, recipient_country = $19,
-                        recipient_state = $20, recipient_city = $21, recipient_address1 = $22, recipient_address2 = $23,
-                        recipient_postal_code = $24, updated_at = $25
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(order.order_no.as_str())
-            .bind(order.source_channel.as_str())
-            .bind(status.code())
-            .bind(order.currency.as_str())
-            .bind(order.total_minor)
-            .bind(order.subtotal_minor)
-            .bind(order.tax_minor)
-            .bind(order.shipping_minor)
-            .bind(order.discount_minor)
-            .bind(order.financial_status.as_str())
-            .bind(order.payment_gateway.as_str())
-            .bind(order.fulfillment_status.as_str())
-            .bind(order.platform_updated_at_ms)
-            .bind(r.name.as_str())
-            .bind(r.name.to_lowercase())
-            .bind(r.phone.as_str())
-            .bind(r.email.as_str())
-            .bind(r.country.as_str())
-            .bind(r.state.as_str())
-            .bind(r.city.as_str())
-            .bind(r.address1.as_str())
-            .bind(r.address2.as_str())
-            .bind(r.postal_code.as_str())
-            .bind(now_ms)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?;
+            // $1..$3 are id, status, updated_at; the platform-owned columns follow from $4.
+            let sets: Vec<String> = PLATFORM_OWNED.iter().zip(4..).map(|(col, n)| format!("{col} = ${n}")).collect();
+            let update = format!("UPDATE platform_orders SET status = $2, updated_at = $3, {} WHERE id = $1", sets.join(", "));
+            let q = sqlx::query(&update).bind(id).bind(status.code()).bind(now_ms);
+            bind_platform_owned(q, order).execute(&mut **tx).await.map_err(db_error)?;
             (id, Upsert::Updated)
         }
     };
     if !order.lines.is_empty() {
-        // One statement for all lines of the order (sync throughput: statements dominate).
+        // One statement for all lines of the order.
         let values: Vec<String> = (0..order.lines.len())
             .map(|i| {
                 let p: Vec<String> = (1..=9).map(|c| format!("${}", i * 9 + c)).collect();

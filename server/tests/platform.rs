@@ -118,21 +118,9 @@ fn shop_order(id: i64, number: i64, lines: &[(&str, i64)], tags: &str, updated_a
 }
 
 fn iso_now() -> String {
-    // Sandbox orders must be inside the sync window (the last 30 days).
+    // A minute ago: sandbox orders must be inside the sync window (the last 30 days).
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64 - 60;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days (Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+    server::shopify::format_utc_seconds(secs).expect("a current time formats")
 }
 
 async fn sync_is_idempotent_and_keeps_local_work(backend: Backend) {

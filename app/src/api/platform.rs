@@ -99,7 +99,8 @@ pub async fn dispatch_platform_order(id: PlatformOrderId, request: DispatchReque
     let (user, merchant) = require_merchant().await?;
     let svc = services()?;
     let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
-    dispatch::dispatch_one(&svc, &user, merchant, &catalog, id, request, false).await
+    let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
+    dispatch::dispatch_one(&svc, &user, merchant, &catalog, &order, request).await
 }
 
 /// Most orders one 【Batch Dispatch to Warehouse】 request takes; the page sends bigger batches
@@ -123,10 +124,9 @@ pub async fn dispatch_batch(ids: Vec<PlatformOrderId>, warehouse_id: WarehouseId
     let request = DispatchRequest { warehouse_id: Some(warehouse_id), channel_id: Some(channel_id), ..Default::default() };
     let mut results = Vec::with_capacity(ids.len());
     for id in ids {
-        let outcome = dispatch::dispatch_one(&svc, &user, merchant, &catalog, id, request.clone(), true).await;
-        let order_no = match &outcome {
-            Err(AppError::NotFound) => String::new(),
-            _ => svc.platform_orders.get(merchant, id).await?.map(|o| o.summary.order_no).unwrap_or_default(),
+        let (order_no, outcome) = match svc.platform_orders.get(merchant, id).await? {
+            Some(order) => (order.summary.order_no.clone(), dispatch::dispatch_one(&svc, &user, merchant, &catalog, &order, request.clone()).await),
+            None => (String::new(), Err(AppError::NotFound)),
         };
         results.push(DispatchResult { platform_order_id: id, order_no, outcome: outcome.map_err(|e| e.user_message()) });
     }
@@ -263,8 +263,6 @@ pub async fn delete_mapping(id: MappingId) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 mod dispatch {
-    use std::collections::BTreeMap;
-
     use crate::api::ssr::*;
     use crate::domain::*;
     use crate::error::AppError;
@@ -278,22 +276,18 @@ mod dispatch {
         user: &CurrentUser,
         merchant: MerchantId,
         catalog: &Catalog,
-        id: PlatformOrderId,
+        order: &PlatformOrderDetail,
         request: DispatchRequest,
-        batch: bool,
     ) -> Result<OrderId, AppError> {
-        let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
+        let id = order.summary.id;
         let state = order.summary.state();
         if !PlatformAction::Dispatch.allowed(&state) {
             return Err(AppError::Conflict(PlatformAction::Dispatch.refusal(&state)));
         }
         let channel = request.channel_id.and_then(|c| catalog.channel(c));
-        if batch && channel.is_some_and(|c| c.is_self_pickup()) {
-            return Err(ValidationErrors::single(FIELD_CHANNEL, MSG_BATCH_SELF_PICKUP).into());
-        }
         let mappings = svc.platform_orders.mapping_table(merchant, order.summary.store_id).await?;
         let now = svc.clock.now_ms();
-        let mut draft = match dispatch_draft(&order, &request, &mappings, catalog) {
+        let mut draft = match dispatch_draft(order, &request, &mappings, catalog) {
             Ok(draft) => draft,
             Err(problem) => {
                 svc.platform_orders.set_exception(merchant, id, &problem, now).await?;
@@ -324,8 +318,7 @@ mod dispatch {
             svc.platform_orders.set_exception(merchant, id, &reason, now).await?;
             return Err(e);
         }
-        let bindings: BTreeMap<String, String> = request.bindings;
-        if let Err(e) = svc.platform_orders.link_dispatched(merchant, id, order_id, &bindings, now).await {
+        if let Err(e) = svc.platform_orders.link_dispatched(merchant, id, order_id, &request.bindings, now).await {
             // Another dispatch of the same order won the race: take ours back out of the warehouse.
             if let Err(undo) = svc.orders.intercept(merchant, order_id, &actor, now).await {
                 tracing::error!(order = order_id, error = %undo, "could not take back a duplicate dispatch");

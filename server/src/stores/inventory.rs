@@ -1,8 +1,6 @@
 //! Stock levels change only here, always together with a movement row, inside the caller's
 //! transaction. Every change is one guarded UPDATE, so two servers can never over-allocate.
 
-use sqlx::Row;
-
 use app::domain::*;
 use app::error::AppError;
 use app::ports::{Actor, AppResult};
@@ -71,21 +69,26 @@ async fn order_units(tx: &mut Tx, order_id: OrderId) -> AppResult<Vec<(SkuId, St
     rows.iter().map(|r| Ok((r.col("sku_id")?, r.col("code")?, r.col("units")?))).collect()
 }
 
+/// The refusal for `units` of a SKU that has fewer available, naming what is there.
+pub async fn shortage(tx: &mut Tx, sku_id: SkuId, code: &str, units: i64) -> AppError {
+    let available = sqlx::query("SELECT on_hand - allocated AS available FROM inventory WHERE sku_id = $1")
+        .bind(sku_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)
+        .and_then(|row| row.map(|r| r.col::<i64>("available")).transpose());
+    match available {
+        Ok(available) => AppError::Conflict(shortage_message(code, available.unwrap_or(0), units)),
+        Err(e) => e,
+    }
+}
+
 /// Promises the order's units to it. Refused with the first shortage (nothing allocated).
 pub async fn allocate_order(tx: &mut Tx, order_id: OrderId, actor: &Actor, now_ms: i64) -> AppResult<()> {
     let why = Movement { kind: "allocate", order_id: Some(order_id), reason: "", actor, now_ms };
     for (sku, code, units) in order_units(tx, order_id).await? {
         if change_stock(tx, sku, 0, units, &why).await?.is_none() {
-            let available = sqlx::query("SELECT on_hand - allocated AS available FROM inventory WHERE sku_id = $1")
-                .bind(sku)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(db_error)?
-                .map(|r| r.try_get::<i64, _>("available"))
-                .transpose()
-                .map_err(db_error)?
-                .unwrap_or(0);
-            return Err(AppError::Conflict(shortage_message(&code, available, units)));
+            return Err(shortage(tx, sku, &code, units).await);
         }
     }
     sqlx::query("UPDATE orders SET stock_allocated = 1 WHERE id = $1").bind(order_id).execute(&mut **tx).await.map_err(db_error)?;

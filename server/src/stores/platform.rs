@@ -11,8 +11,8 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::*;
 
-use super::inventory::{change_stock, Movement};
-use super::orders::{bind_args, SqlArg, SqlBuilder, Tx};
+use super::inventory::{change_stock, shortage, Movement};
+use super::orders::{bind_args, recipient_of, SqlArg, SqlBuilder, Tx};
 use super::{db_error, RowExt};
 use crate::db::Db;
 use crate::secrets::SecretBox;
@@ -71,10 +71,6 @@ fn summary_of(row: &AnyRow) -> AppResult<PlatformOrderSummary> {
         writeback_failed: row.col::<i64>("writeback_failed")? != 0,
         accepted_units: row.col("accepted_units")?,
     })
-}
-
-fn recipient_of(row: &AnyRow) -> AppResult<Recipient> {
-    super::orders::recipient_of(row)
 }
 
 fn store_of(row: &AnyRow) -> AppResult<StoreInfo> {
@@ -211,15 +207,7 @@ async fn move_reservation(tx: &mut Tx, merchant: MerchantId, warehouse: Warehous
     for (code, units) in &accepted.lines {
         let sku = sku_in_warehouse(tx, merchant, warehouse, code).await?.ok_or_else(|| AppError::Conflict(format!("Warehouse SKU {code} is not stocked in this warehouse")))?;
         if change_stock(tx, sku, 0, sign * units, &why).await?.is_none() {
-            let available: i64 = sqlx::query("SELECT on_hand - allocated AS available FROM inventory WHERE sku_id = $1")
-                .bind(sku)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(db_error)?
-                .map(|r| r.col("available"))
-                .transpose()?
-                .unwrap_or(0);
-            return Err(AppError::Conflict(shortage_message(code, available, *units)));
+            return Err(shortage(tx, sku, code, *units).await);
         }
     }
     Ok(())
