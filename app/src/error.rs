@@ -17,7 +17,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("Please sign in")]
     Unauthorized,
-    #[error("You do not have access to this page")]
+    /// The caller's role may not do this.
+    #[error("Your role does not allow this; ask your admin")]
     Forbidden,
     /// Also returned for other tenants' objects, so their existence is not revealed.
     #[error("Not found")]
@@ -25,6 +26,9 @@ pub enum AppError {
     /// The object changed state under the caller (e.g. waved before the intercept arrived).
     #[error("{0}")]
     Conflict(String),
+    /// Throttled (too many failed sign-ins); the text says how long to wait.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("{0}")]
     Unavailable(String),
     #[error("Something went wrong on our side; please try again")]
@@ -40,6 +44,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
             AppError::Unavailable(_) => 503,
             AppError::Internal => 500,
         }

@@ -42,12 +42,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::provide_me();
     view! {
         <Stylesheet id="leptos" href="/pkg/dropdock.css"/>
         <Title text="Dropdock"/>
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/account") view=AccountPage/>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/orders") view=OrderListPage/>
                 <Route path=path!("/orders/new") view=OrderCreatePage/>

@@ -35,7 +35,8 @@ pub trait OrderStore: Send + Sync {
     /// Inserts a Draft order with its lines and a "Created" event.
     async fn create(&self, merchant: MerchantId, actor: &Actor, draft: &OrderDraft, now_ms: i64) -> AppResult<OrderId>;
     /// Replaces a Draft order's contents; refused (Conflict) once the order left Draft.
-    async fn update_draft(&self, merchant: MerchantId, actor: &Actor, id: OrderId, draft: &OrderDraft, now_ms: i64) -> AppResult<()>;
+    /// `change` says what the edit changed (for the history).
+    async fn update_draft(&self, merchant: MerchantId, actor: &Actor, id: OrderId, draft: &OrderDraft, change: &str, now_ms: i64) -> AppResult<()>;
     /// Draft → Submitted; when the channel buys its label from the carrier, the label job is
     /// queued in the same transaction.
     async fn submit(&self, merchant: MerchantId, id: OrderId, actor: &Actor, needs_carrier_label: bool, now_ms: i64) -> AppResult<OrderStatus>;
@@ -58,14 +59,33 @@ pub trait CatalogStore: Send + Sync {
     async fn catalog_for_merchant(&self, merchant: MerchantId) -> AppResult<Catalog>;
 }
 
+/// What a password check found.
+#[derive(Clone, Debug)]
+pub enum PasswordCheck {
+    Valid(CurrentUser),
+    /// Right password, but an admin disabled the account.
+    Disabled,
+    /// Unknown email or wrong password (not told apart, so accounts cannot be discovered).
+    Invalid,
+}
+
 #[async_trait]
 pub trait AccountStore: Send + Sync {
-    /// The user if email and password match (slow on purpose: argon2).
-    async fn verify_password(&self, email: &str, password: &str) -> AppResult<Option<CurrentUser>>;
+    /// Checks the password (slow on purpose: argon2, also for unknown emails).
+    async fn check_password(&self, email: &str, password: &str) -> AppResult<PasswordCheck>;
+    /// Failed sign-ins in the throttling window: for the account since its last success, and
+    /// from the client address; each as (count, time of the oldest).
+    async fn recent_sign_in_failures(&self, email: &str, address: &str, now_ms: i64) -> AppResult<((i64, Option<i64>), (i64, Option<i64>))>;
+    async fn record_sign_in(&self, email: &str, address: &str, succeeded: bool, now_ms: i64) -> AppResult<()>;
     /// A new session; returns the token for the cookie.
     async fn create_session(&self, user: UserId, now_ms: i64) -> AppResult<String>;
     async fn user_for_session(&self, token: &str, now_ms: i64) -> AppResult<Option<CurrentUser>>;
     async fn delete_session(&self, token: &str) -> AppResult<()>;
+    /// Ends every session of the user except `keep` (a session token), e.g. after a password
+    /// change or "sign out everywhere" (keep = None).
+    async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> AppResult<u64>;
+    /// Replaces the password (argon2) and records who did it.
+    async fn set_password(&self, user: UserId, new_password: &str, actor: &Actor, now_ms: i64) -> AppResult<()>;
     /// Warehouses a warehouse user may work in.
     async fn user_warehouses(&self, user: UserId) -> AppResult<Vec<Warehouse>>;
     /// Makes `warehouse` the session's working warehouse (Forbidden if not one of the user's).
@@ -106,8 +126,8 @@ pub trait FloorStore: Send + Sync {
 pub trait PlatformStore: Send + Sync {
     async fn stores(&self, merchant: MerchantId) -> AppResult<Vec<StoreInfo>>;
     /// Saves a store with its token encrypted at rest.
-    async fn add_store(&self, merchant: MerchantId, input: &StoreInput, now_ms: i64) -> AppResult<StoreId>;
-    async fn set_auto_sync(&self, merchant: MerchantId, store: StoreId, on: bool) -> AppResult<()>;
+    async fn add_store(&self, merchant: MerchantId, actor: &Actor, input: &StoreInput, now_ms: i64) -> AppResult<StoreId>;
+    async fn set_auto_sync(&self, merchant: MerchantId, actor: &Actor, store: StoreId, on: bool, now_ms: i64) -> AppResult<()>;
     /// The decrypted token, for calls to the platform.
     async fn credentials(&self, merchant: MerchantId, store: StoreId) -> AppResult<StoreCredentials>;
     /// Queues a sync task; a worker runs it. Returns at once.
@@ -121,13 +141,13 @@ pub trait PlatformStore: Send + Sync {
     /// Platform SKU → warehouse SKU code for one store.
     async fn mapping_table(&self, merchant: MerchantId, store: StoreId) -> AppResult<std::collections::BTreeMap<String, String>>;
     /// Insert or replace the mapping of (store, platform SKU).
-    async fn save_mapping(&self, merchant: MerchantId, input: &MappingInput, now_ms: i64) -> AppResult<MappingId>;
-    async fn delete_mapping(&self, merchant: MerchantId, id: MappingId) -> AppResult<()>;
+    async fn save_mapping(&self, merchant: MerchantId, actor: &Actor, input: &MappingInput, now_ms: i64) -> AppResult<MappingId>;
+    async fn delete_mapping(&self, merchant: MerchantId, actor: &Actor, id: MappingId, now_ms: i64) -> AppResult<()>;
     /// Records why the order could not be dispatched (shown under its status).
-    async fn set_exception(&self, merchant: MerchantId, id: PlatformOrderId, exception: &str, now_ms: i64) -> AppResult<()>;
+    async fn set_exception(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, exception: &str, now_ms: i64) -> AppResult<()>;
     /// Links a created dropship order (Submitted) to the platform order → Processing, saving
     /// the bindings as mappings, in one transaction.
-    async fn link_dispatched(&self, merchant: MerchantId, id: PlatformOrderId, order: OrderId, bindings: &std::collections::BTreeMap<String, String>, now_ms: i64) -> AppResult<()>;
+    async fn link_dispatched(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, order: OrderId, bindings: &std::collections::BTreeMap<String, String>, now_ms: i64) -> AppResult<()>;
     /// The acknowledgment dialog: each line with the available stock in `warehouse`.
     async fn ack_lines(&self, merchant: MerchantId, id: PlatformOrderId, warehouse: WarehouseId) -> AppResult<Vec<AckLineView>>;
     /// Pending → Acknowledged; accepted units are reserved in the warehouse in the same
@@ -137,9 +157,11 @@ pub trait PlatformStore: Send + Sync {
     /// dispatched order allocates its own) or puts it back (true, when that submit failed).
     async fn set_reservation(&self, merchant: MerchantId, id: PlatformOrderId, actor: &Actor, reserved: bool, now_ms: i64) -> AppResult<()>;
     /// Moves the order to `to` if its status is one of `from` (conditional), clearing the exception.
-    async fn set_status(&self, merchant: MerchantId, id: PlatformOrderId, from: &[PlatformStatus], to: PlatformStatus, now_ms: i64) -> AppResult<()>;
+    async fn set_status(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, from: &[PlatformStatus], to: PlatformStatus, now_ms: i64) -> AppResult<()>;
     /// Records a shipment written back by hand (Manual Ship / Mark Shipped).
-    async fn record_shipment(&self, merchant: MerchantId, id: PlatformOrderId, shipment: &ManualShipInput, to: PlatformStatus, now_ms: i64) -> AppResult<()>;
+    async fn record_shipment(&self, merchant: MerchantId, actor: Option<&Actor>, id: PlatformOrderId, shipment: &ManualShipInput, to: PlatformStatus, now_ms: i64) -> AppResult<()>;
+    /// Who changed the order, mapping or store, when, before → after (oldest first).
+    async fn history(&self, merchant: MerchantId, object: HistoryOf) -> AppResult<Vec<AuditEntry>>;
 }
 
 /// How to reach a store's platform API.
@@ -215,9 +237,34 @@ pub struct Services {
     pub platform: Arc<dyn Platform>,
     pub carrier: Arc<dyn Carrier>,
     pub clock: Arc<dyn Clock>,
+    /// Session cookies carry `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 pub const SESSION_COOKIE: &str = "dropdock_session";
+/// How long a session lasts after sign-in.
+pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
+
+/// The Set-Cookie value for a session: HttpOnly (no script can read it), SameSite=Lax (not
+/// sent with cross-site POSTs), Secure when the site is served over HTTPS.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    cookie_value(token, SESSION_TTL_MS / 1000, secure)
+}
+
+/// The Set-Cookie value that deletes the session cookie.
+pub fn expired_session_cookie(secure: bool) -> String {
+    cookie_value("", 0, secure)
+}
+
+fn cookie_value(token: &str, max_age_s: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+}
+
+/// The client's network address as the server decided it (peer address, or the trusted
+/// proxy's header), put in the request's extensions by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
 
 /// The session token from a request's Cookie header(s), if any.
 pub fn session_token_from_headers(headers: &http::HeaderMap) -> Option<String> {

@@ -92,7 +92,7 @@ async fn label_throughput(database_url: String, workers: usize) -> Res<f64> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service()).await;
+        let _ = server::serve(listener, router).await;
     });
     let http = Http::login(&base).await?;
     let catalog: Catalog = serde_json::from_value(http.call("orders/catalog", json!({})).await?)?;
@@ -165,7 +165,7 @@ async fn run_backend(url: String, name: &str, rows: i64) -> Res<Value> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service()).await;
+        let _ = server::serve(listener, router).await;
     });
 
     let t = Instant::now();

@@ -51,7 +51,7 @@ async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
     let base = format!("http://{}", listener.local_addr()?);
     let router = app.router.clone();
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service()).await;
+        let _ = server::serve(listener, router).await;
     });
     let http = reqwest::Client::builder().cookie_store(true).build()?;
     http.post(format!("{base}/api/auth/login")).form(&[("email", "merchant@demo.test"), ("password", "demo1234")]).send().await?.error_for_status()?;

@@ -60,6 +60,11 @@ pub struct Config {
     /// tests); [`REAL_SHOPIFY`] means each shop's own `https://{shop_domain}`; anything else is
     /// a sandbox-style base URL serving `{url}/{shop_domain}/admin/api/…`.
     pub shopify_url: Option<String>,
+    /// The site's public origin (`https://…`): cross-site write checks compare against it, and
+    /// an https origin makes session cookies `Secure`. None: the request's own Host.
+    pub public_origin: Option<String>,
+    /// Header a trusted reverse proxy sets with the client address (e.g. `x-forwarded-for`).
+    pub client_ip_header: Option<String>,
 }
 
 /// `DROPDOCK_SHOPIFY_URL` value that points the connector at real Shopify.
@@ -93,6 +98,8 @@ impl Config {
             auto_sync_interval_ms: app::domain::AUTO_SYNC_INTERVAL_MS,
             writeback_backoff: std::time::Duration::from_secs(30),
             shopify_url: std::env::var("DROPDOCK_SHOPIFY_URL").ok().filter(|u| !u.trim().is_empty()),
+            public_origin: std::env::var("DROPDOCK_PUBLIC_URL").ok().map(|u| u.trim().trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
+            client_ip_header: std::env::var("DROPDOCK_CLIENT_IP_HEADER").ok().map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()),
         })
     }
 
@@ -117,6 +124,8 @@ impl Config {
             auto_sync_interval_ms: app::domain::AUTO_SYNC_INTERVAL_MS,
             writeback_backoff: std::time::Duration::from_millis(200),
             shopify_url: None,
+            public_origin: None,
+            client_ip_header: None,
         }
     }
 
@@ -212,9 +221,16 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         platform,
         carrier,
         clock,
+        secure_cookies: config.public_origin.as_deref().is_some_and(|o| o.starts_with("https://")),
     };
-    let router = web::router(config.leptos_options(), AppState { services, labels });
+    let web = web::WebSecurity { public_origin: config.public_origin.clone(), client_ip_header: config.client_ip_header.clone() };
+    let router = web::router(config.leptos_options(), AppState { services, labels, web });
     Ok(App { router, db, sandbox, shopify, shopify_url, secrets })
+}
+
+/// Serves `router` on `listener`, telling handlers the peer address (sign-in throttling).
+pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
 }
 
 /// The Shopify base URL to use (None: real Shopify), starting (and, for the demo, stocking)

@@ -9,7 +9,7 @@ async fn main() -> anyhow::Result<()> {
     let app = server::build(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Dropdock listening on http://{}", config.addr);
-    axum::serve(listener, app.router.into_make_service())
+    axum::serve(listener, app.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -265,7 +265,7 @@ impl PlatformWorker {
         let fulfillment = fulfillment_for(&order, &shipment.tracking_no, &shipment.channel, &shipment.service_type);
         match self.platform.create_fulfillment(&credentials, &fulfillment).await {
             Ok(_) => {
-                app::ports::PlatformStore::record_shipment(&orders, merchant, id, &shipment, PlatformStatus::Shipped, self.clock.now_ms()).await?;
+                app::ports::PlatformStore::record_shipment(&orders, merchant, None, id, &shipment, PlatformStatus::Shipped, self.clock.now_ms()).await?;
             }
             Err(PlatformError::Transient(m)) if attempts < MAX_WRITEBACK_ATTEMPTS => {
                 let delay = self.writeback_backoff.as_millis() as i64 * (1i64 << (attempts - 1).clamp(0, 16));
@@ -284,6 +284,7 @@ impl PlatformWorker {
                     PlatformError::Transient(m) => format!("Writeback failed after {attempts} attempts: the platform did not answer ({m})"),
                 };
                 let mut tx = self.db.begin_write().await.map_err(db_error)?;
+                let before = crate::stores::platform::platform_order_state(&mut tx, merchant, id).await?.ok_or(AppError::NotFound)?;
                 sqlx::query("UPDATE platform_writebacks SET status = 'failed', last_error = $2, updated_at = $3 WHERE platform_order_id = $1")
                     .bind(id)
                     .bind(message.as_str())
@@ -298,6 +299,7 @@ impl PlatformWorker {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
+                crate::stores::platform::audit_platform_order(&mut tx, merchant, None, id, "Writeback failed", &before, self.clock.now_ms()).await?;
                 tx.commit().await.map_err(db_error)?;
             }
         }
@@ -409,8 +411,13 @@ pub async fn upsert_order(tx: &mut Tx, merchant: MerchantId, store: StoreId, ord
             // $1..$3 are id, status, updated_at; the platform-owned columns follow from $4.
             let sets: Vec<String> = PLATFORM_OWNED.iter().zip(4..).map(|(col, n)| format!("{col} = ${n}")).collect();
             let update = format!("UPDATE platform_orders SET status = $2, updated_at = $3, {} WHERE id = $1", sets.join(", "));
+            let before = if status != local { crate::stores::platform::platform_order_state(tx, merchant, id).await? } else { None };
             let q = sqlx::query(&update).bind(id).bind(status.code()).bind(now_ms);
             bind_platform_owned(q, order).execute(&mut **tx).await.map_err(db_error)?;
+            if let Some(before) = before {
+                // Status moves made by the platform (fulfilled → Completed, cancelled there).
+                crate::stores::platform::audit_platform_order(tx, merchant, None, id, "Changed at the platform", &before, now_ms).await?;
+            }
             (id, Upsert::Updated)
         }
     };

@@ -14,6 +14,9 @@ pub const MERCHANT_EMAIL: &str = "merchant@demo.test";
 pub const OTHER_MERCHANT_EMAIL: &str = "globex@demo.test";
 pub const WAREHOUSE_EMAIL: &str = "warehouse@demo.test";
 pub const NJ_WAREHOUSE_EMAIL: &str = "nj@demo.test";
+pub const MERCHANT_USER_EMAIL: &str = "clerk@demo.test";
+pub const PICKER_EMAIL: &str = "picker@demo.test";
+pub const ADMIN_EMAIL: &str = "admin@demo.test";
 
 async fn insert_id(db: &Db, sql: &str, args: &[&dyn Bindable]) -> anyhow::Result<i64> {
     let mut q = sqlx::query(sql);
@@ -121,12 +124,17 @@ pub async fn seed_demo(db: &Db, secrets: &crate::secrets::SecretBox, now_ms: i64
 
     let user = "INSERT INTO users (email, password_hash, display_name, role, merchant_id, warehouse_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
-    let alice = insert_id(db, user, &[&MERCHANT_EMAIL, &hash.as_str(), &"Alice Chen", &"merchant", &Some(acme), &None::<i64>]).await?;
-    insert_id(db, user, &[&OTHER_MERCHANT_EMAIL, &hash.as_str(), &"Gina Park", &"merchant", &Some(globex), &None::<i64>]).await?;
-    let walt = insert_id(db, user, &[&WAREHOUSE_EMAIL, &hash.as_str(), &"Walt Rivera", &"warehouse", &None::<i64>, &Some(lax)]).await?;
-    let nadia = insert_id(db, user, &[&NJ_WAREHOUSE_EMAIL, &hash.as_str(), &"Nadia Singh", &"warehouse", &None::<i64>, &Some(nj)]).await?;
+    let none = None::<i64>;
+    let role = |r: Role| r.code();
+    let alice = insert_id(db, user, &[&MERCHANT_EMAIL, &hash.as_str(), &"Alice Chen", &role(Role::MerchantAdmin), &Some(acme), &none]).await?;
+    insert_id(db, user, &[&MERCHANT_USER_EMAIL, &hash.as_str(), &"Carl Ortiz", &role(Role::MerchantUser), &Some(acme), &none]).await?;
+    insert_id(db, user, &[&OTHER_MERCHANT_EMAIL, &hash.as_str(), &"Gina Park", &role(Role::MerchantAdmin), &Some(globex), &none]).await?;
+    let walt = insert_id(db, user, &[&WAREHOUSE_EMAIL, &hash.as_str(), &"Walt Rivera", &role(Role::WarehouseLead), &none, &Some(lax)]).await?;
+    let nadia = insert_id(db, user, &[&NJ_WAREHOUSE_EMAIL, &hash.as_str(), &"Nadia Singh", &role(Role::WarehouseLead), &none, &Some(nj)]).await?;
+    let pete = insert_id(db, user, &[&PICKER_EMAIL, &hash.as_str(), &"Pete Lum", &role(Role::WarehousePicker), &none, &Some(lax)]).await?;
+    insert_id(db, user, &[&ADMIN_EMAIL, &hash.as_str(), &"Ada Admin", &role(Role::PlatformAdmin), &none, &none]).await?;
     // Walt works in both warehouses (he picks which at the start of a shift); Nadia only in NJ1.
-    for (u, w) in [(walt, lax), (walt, nj), (nadia, nj)] {
+    for (u, w) in [(walt, lax), (walt, nj), (nadia, nj), (pete, lax)] {
         sqlx::query("INSERT INTO user_warehouses (user_id, warehouse_id) VALUES ($1, $2)").bind(u).bind(w).execute(&db.pool).await?;
     }
     // Opening stock, received like any delivery so the movement history starts at a receipt.

@@ -16,16 +16,31 @@ use tower_http::compression::CompressionLayer;
 
 use app::components::UploadError;
 use app::error::AppError;
-use app::domain::{CurrentUser, Role, MAX_LABEL_BYTES, MSG_LABEL_TOO_LARGE};
-use app::ports::{session_token_from_headers, Services};
+use app::domain::{CurrentUser, Permission, Workspace, MAX_LABEL_BYTES, MSG_LABEL_TOO_LARGE};
+use app::ports::{session_token_from_headers, ClientAddress, Services};
 use app::{shell, App};
 
 use crate::stores::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};
+
+/// Largest request body a server function accepts (uploads have their own, larger limit).
+pub const MAX_FORM_BODY_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
     pub services: Services,
     pub labels: Arc<SqlLabelStore>,
+    pub web: WebSecurity,
+}
+
+/// How the HTTP layer tells who and where a request comes from.
+#[derive(Clone, Debug, Default)]
+pub struct WebSecurity {
+    /// The site's public origin (`https://dropdock.example.com`); cross-origin checks compare
+    /// against it. None: the request's own Host header.
+    pub public_origin: Option<String>,
+    /// A header set by a trusted reverse proxy with the client address (`x-forwarded-for`);
+    /// its right-most entry is used. None: the TCP peer address.
+    pub client_ip_header: Option<String>,
 }
 
 pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
@@ -51,10 +66,14 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
+        // Pages and server functions: a form is a few KB; anything near this is not one of ours.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_FORM_BODY_BYTES))
         .merge(labels)
         .route("/healthz", get(|| async { "ok" }))
         .layer(from_fn(error_status_from_body))
-        .layer(from_fn_with_state(state, page_guard))
+        .layer(from_fn_with_state(state.clone(), page_guard))
+        .layer(from_fn_with_state(state.clone(), refuse_cross_site_writes))
+        .layer(from_fn_with_state(state, remember_client_address))
         // gzip/brotli for HTML, JSON, JS, CSS and WASM (the WASM shrinks ~3x).
         .layer(CompressionLayer::new())
 }
@@ -65,7 +84,8 @@ async fn user_from_request(state: &AppState, headers: &axum::http::HeaderMap) ->
     state.services.accounts.user_for_session(&token, now).await.ok().flatten()
 }
 
-/// Pages need a signed-in user of the right kind; API calls authorize themselves.
+/// Pages need a signed-in user whose role works in the page's workspace (merchant, floor,
+/// admin); anyone else is sent to their own home. API calls authorize themselves.
 async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_page = req.method() == Method::GET
@@ -77,14 +97,62 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
         return next.run(req).await;
     }
     let user = user_from_request(&state, req.headers()).await;
-    let floor = path == "/floor" || path.starts_with("/floor/");
     match (user.map(|u| u.role), path) {
         (None, "/login") => next.run(req).await,
         (None, _) => Redirect::to("/login").into_response(),
         (Some(role), "/" | "/login") => Redirect::to(role.home_path()).into_response(),
-        (Some(Role::Merchant), _) if floor => Redirect::to(Role::Merchant.home_path()).into_response(),
-        (Some(Role::Warehouse), _) if !floor => Redirect::to(Role::Warehouse.home_path()).into_response(),
-        _ => next.run(req).await,
+        (Some(role), _) => match Workspace::of_path(path) {
+            Some(workspace) if workspace != role.workspace() => Redirect::to(role.home_path()).into_response(),
+            _ => next.run(req).await,
+        },
+    }
+}
+
+/// Decides the client's address once (for sign-in throttling) and puts it in the request.
+async fn remember_client_address(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let from_proxy = state.web.client_ip_header.as_deref().and_then(|name| {
+        let values = req.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+        values.rsplit(',').map(str::trim).find(|v| !v.is_empty()).map(str::to_string)
+    });
+    let peer = || req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+    let address = from_proxy.or_else(peer).unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(ClientAddress(address));
+    next.run(req).await
+}
+
+/// CSRF defence: a state-changing request that a browser sent from another site is refused.
+/// Browsers name the page's origin in `Origin` (and say `Sec-Fetch-Site`) on every POST; the
+/// session cookie is also SameSite=Lax. The token-authenticated REST API (`/api/v1`) carries
+/// no cookie and is left alone; requests naming neither header are not from a browser.
+async fn refuse_cross_site_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !writes || req.uri().path().starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let same_origin = match (header("origin"), header("sec-fetch-site")) {
+        (Some(origin), _) => is_own_origin(origin, state.web.public_origin.as_deref(), header("host")),
+        (None, Some(site)) => matches!(site, "same-origin" | "none"),
+        (None, None) => true,
+    };
+    if same_origin {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), origin = ?header("origin"), "cross-site write refused");
+        json_error(StatusCode::FORBIDDEN, "This request came from another site and was refused")
+    }
+}
+
+/// `origin` (scheme://host[:port]) is this site: equal to the configured public origin, or
+/// else naming the same host[:port] the request was sent to.
+fn is_own_origin(origin: &str, public_origin: Option<&str>, host: Option<&str>) -> bool {
+    match public_origin {
+        Some(public) => origin.eq_ignore_ascii_case(public.trim_end_matches('/')),
+        None => {
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+            matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+        }
     }
 }
 
@@ -118,26 +186,26 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> Response {
     }
 }
 
-/// The caller's merchant (for `Role::Merchant`) or warehouse (for `Role::Warehouse`) id, or the
-/// 401 / 403 answer when they are not signed in as that kind of user.
-async fn caller_scope(state: &AppState, headers: &axum::http::HeaderMap, role: Role) -> Result<i64, Response> {
+/// The signed-in caller if their role may do `permission`, else the 401 / 403 answer.
+async fn caller_with(state: &AppState, headers: &axum::http::HeaderMap, permission: Permission) -> Result<CurrentUser, Response> {
     let user = user_from_request(state, headers).await.ok_or_else(|| json_error(StatusCode::UNAUTHORIZED, "Please sign in"))?;
-    let scope = match role {
-        Role::Merchant => user.merchant_id,
-        Role::Warehouse => user.warehouse_id,
-    };
-    match scope {
-        Some(id) if user.role == role => Ok(id),
-        _ => Err(json_error(StatusCode::FORBIDDEN, format!("This is for {} users only", role.code()))),
+    if user.may(permission) {
+        Ok(user)
+    } else {
+        Err(json_error(StatusCode::FORBIDDEN, AppError::Forbidden.to_string()))
     }
 }
 
-async fn merchant_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
-    caller_scope(state, headers, Role::Merchant).await
+/// The caller's merchant, when they may do `permission` with its data.
+async fn merchant_id(state: &AppState, headers: &axum::http::HeaderMap, permission: Permission) -> Result<i64, Response> {
+    let user = caller_with(state, headers, permission).await?;
+    user.merchant_id.ok_or_else(|| json_error(StatusCode::FORBIDDEN, AppError::Forbidden.to_string()))
 }
 
+/// The caller's current warehouse, for floor staff.
 async fn warehouse_id(state: &AppState, headers: &axum::http::HeaderMap) -> Result<i64, Response> {
-    caller_scope(state, headers, Role::Warehouse).await
+    let user = caller_with(state, headers, Permission::WorkFloor).await?;
+    user.warehouse_id.ok_or_else(|| json_error(StatusCode::FORBIDDEN, AppError::Forbidden.to_string()))
 }
 
 /// The shipping label of an order in the caller's warehouse, for the pack station: the
@@ -180,7 +248,7 @@ async fn pick_list_pdf(State(state): State<AppState>, headers: axum::http::Heade
 
 /// Multipart upload of one self-pickup label (field `file`). Answers the stored `LabelRef`.
 async fn upload_label(State(state): State<AppState>, headers: axum::http::HeaderMap, mut multipart: Multipart) -> Response {
-    let merchant = match merchant_id(&state, &headers).await {
+    let merchant = match merchant_id(&state, &headers, Permission::WorkOrders).await {
         Ok(m) => m,
         Err(r) => return r,
     };
@@ -208,7 +276,7 @@ async fn upload_label(State(state): State<AppState>, headers: axum::http::Header
 }
 
 async fn download_label(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(id): Path<String>) -> Response {
-    let merchant = match merchant_id(&state, &headers).await {
+    let merchant = match merchant_id(&state, &headers, Permission::ViewMerchantData).await {
         Ok(m) => m,
         Err(r) => return r,
     };
@@ -221,7 +289,7 @@ async fn download_label(State(state): State<AppState>, headers: axum::http::Head
 
 /// The carrier label of an order: `pdf` (4x6) or `zpl` (thermal printers).
 async fn download_carrier_label(State(state): State<AppState>, headers: axum::http::HeaderMap, Path((id, format)): Path<(i64, String)>) -> Response {
-    let merchant = match merchant_id(&state, &headers).await {
+    let merchant = match merchant_id(&state, &headers, Permission::ViewMerchantData).await {
         Ok(m) => m,
         Err(r) => return r,
     };
@@ -256,7 +324,7 @@ async fn order_events(State(state): State<AppState>, headers: axum::http::Header
     use axum::response::sse::{Event, KeepAlive, Sse};
     use std::collections::HashMap;
 
-    let merchant = match merchant_id(&state, &headers).await {
+    let merchant = match merchant_id(&state, &headers, Permission::ViewMerchantData).await {
         Ok(m) => m,
         Err(r) => return r,
     };

@@ -51,7 +51,7 @@ pub async fn wave_queue(filter: WaveFilter) -> Result<Vec<OrderSummary>, AppErro
 #[server(endpoint = "floor/waves/create", input = Json)]
 pub async fn create_wave(filter: WaveFilter) -> Result<WaveSummary, AppError> {
     use crate::api::ssr::*;
-    let (user, warehouse) = require_warehouse().await?;
+    let (user, warehouse) = require_warehouse_lead().await?;
     let svc = services()?;
     svc.floor.create_wave(warehouse, &(&user).into(), &filter, svc.clock.now_ms()).await
 }
@@ -61,7 +61,7 @@ pub async fn create_wave(filter: WaveFilter) -> Result<WaveSummary, AppError> {
 #[server(endpoint = "floor/wave", input = Json)]
 pub async fn wave_order(id: OrderId) -> Result<OrderStatus, AppError> {
     use crate::api::ssr::*;
-    let (user, warehouse) = require_warehouse().await?;
+    let (user, warehouse) = require_warehouse_lead().await?;
     let svc = services()?;
     let filter = WaveFilter { order_ids: vec![id], ..Default::default() };
     svc.floor.create_wave(warehouse, &(&user).into(), &filter, svc.clock.now_ms()).await?;
@@ -162,7 +162,7 @@ pub async fn list_stock(search: String) -> Result<Vec<StockRow>, AppError> {
 #[server(endpoint = "floor/stock/adjust", input = Json)]
 pub async fn adjust_stock(adjustment: StockAdjustment) -> Result<StockRow, AppError> {
     use crate::api::ssr::*;
-    let (user, warehouse) = require_warehouse().await?;
+    let (user, warehouse) = require_warehouse_lead().await?;
     let svc = services()?;
     svc.floor.adjust_stock(warehouse, &(&user).into(), &adjustment, svc.clock.now_ms()).await
 }

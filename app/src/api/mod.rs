@@ -11,7 +11,7 @@ pub mod platform;
 pub(crate) mod ssr {
     use leptos::prelude::*;
 
-    use crate::domain::{CurrentUser, MerchantId, Role, WarehouseId};
+    use crate::domain::{CurrentUser, MerchantId, Permission, WarehouseId};
     use crate::error::AppError;
     use crate::ports::Services;
 
@@ -63,6 +63,22 @@ pub(crate) mod ssr {
         crate::ports::session_token_from_headers(&parts.headers)
     }
 
+    /// The client's address as the server decided it (for sign-in throttling).
+    pub fn client_address() -> String {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::ports::ClientAddress>().cloned())
+            .map(|a| a.0)
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// Adds a Set-Cookie header to the server function's response.
+    pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
+        let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+        let value = http::HeaderValue::from_str(cookie).map_err(|_| AppError::Internal)?;
+        response.append_header(http::header::SET_COOKIE, value);
+        Ok(())
+    }
+
     pub async fn current_user() -> Result<CurrentUser, AppError> {
         let token = session_token().ok_or(AppError::Unauthorized)?;
         let svc = services()?;
@@ -72,21 +88,46 @@ pub(crate) mod ssr {
             .ok_or(AppError::Unauthorized)
     }
 
-    /// A merchant user and the merchant whose data they may touch.
-    pub async fn require_merchant() -> Result<(CurrentUser, MerchantId), AppError> {
+    /// The signed-in user if their role may do `permission` (Forbidden otherwise).
+    pub async fn require(permission: Permission) -> Result<CurrentUser, AppError> {
         let user = current_user().await?;
-        match (user.role, user.merchant_id) {
-            (Role::Merchant, Some(m)) => Ok((user, m)),
-            _ => Err(AppError::Forbidden),
-        }
+        if user.may(permission) { Ok(user) } else { Err(AppError::Forbidden) }
     }
 
-    /// A warehouse user and the warehouse they work in.
+    /// A merchant user (admin or not) and the merchant whose data they may touch.
+    pub async fn require_merchant() -> Result<(CurrentUser, MerchantId), AppError> {
+        merchant_with(Permission::ViewMerchantData).await
+    }
+
+    /// A merchant user who may change orders (create, submit, dispatch, map SKUs, sync).
+    pub async fn require_merchant_worker() -> Result<(CurrentUser, MerchantId), AppError> {
+        merchant_with(Permission::WorkOrders).await
+    }
+
+    /// A merchant admin: stores, API tokens, webhooks.
+    pub async fn require_merchant_admin() -> Result<(CurrentUser, MerchantId), AppError> {
+        merchant_with(Permission::ManageIntegrations).await
+    }
+
+    async fn merchant_with(permission: Permission) -> Result<(CurrentUser, MerchantId), AppError> {
+        let user = require(permission).await?;
+        let merchant = user.merchant_id.ok_or(AppError::Forbidden)?;
+        Ok((user, merchant))
+    }
+
+    /// A warehouse user (lead or picker) and the warehouse they work in now.
     pub async fn require_warehouse() -> Result<(CurrentUser, WarehouseId), AppError> {
-        let user = current_user().await?;
-        match (user.role, user.warehouse_id) {
-            (Role::Warehouse, Some(w)) => Ok((user, w)),
-            _ => Err(AppError::Forbidden),
-        }
+        warehouse_with(Permission::WorkFloor).await
+    }
+
+    /// A warehouse lead: waves, stock adjustments.
+    pub async fn require_warehouse_lead() -> Result<(CurrentUser, WarehouseId), AppError> {
+        warehouse_with(Permission::LeadFloor).await
+    }
+
+    async fn warehouse_with(permission: Permission) -> Result<(CurrentUser, WarehouseId), AppError> {
+        let user = require(permission).await?;
+        let warehouse = user.warehouse_id.ok_or(AppError::Forbidden)?;
+        Ok((user, warehouse))
     }
 }

@@ -38,7 +38,7 @@ pub async fn get_order(id: OrderId) -> Result<OrderDetail, AppError> {
 #[server(endpoint = "orders/save", input = Json)]
 pub async fn save_order(id: Option<OrderId>, draft: OrderDraft) -> Result<OrderId, AppError> {
     use crate::api::ssr::*;
-    let (user, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let mut draft = draft.trimmed();
     let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
@@ -56,7 +56,11 @@ pub async fn save_order(id: Option<OrderId>, draft: OrderDraft) -> Result<OrderI
     let actor = (&user).into();
     match id {
         None => svc.orders.create(merchant, &actor, &draft, now).await,
-        Some(id) => svc.orders.update_draft(merchant, &actor, id, &draft, now).await.map(|_| id),
+        Some(id) => {
+            let before = svc.orders.get(crate::ports::OrderScope::Merchant(merchant), id).await?.ok_or(AppError::NotFound)?;
+            let change = describe_draft_edit(&before.draft, &draft, &catalog);
+            svc.orders.update_draft(merchant, &actor, id, &draft, &change, now).await.map(|_| id)
+        }
     }
 }
 
@@ -66,7 +70,7 @@ pub async fn save_order(id: Option<OrderId>, draft: OrderDraft) -> Result<OrderI
 pub async fn submit_order(id: OrderId) -> Result<OrderStatus, AppError> {
     use crate::api::ssr::*;
     use crate::ports::OrderScope;
-    let (user, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let scope = OrderScope::Merchant(merchant);
     let order = svc.orders.get(scope, id).await?.ok_or(AppError::NotFound)?;
@@ -83,7 +87,7 @@ pub async fn submit_order(id: OrderId) -> Result<OrderStatus, AppError> {
 #[server(endpoint = "orders/retry-label", input = Json)]
 pub async fn retry_label(id: OrderId) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
+    let (_, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     svc.orders.retry_label(merchant, id, svc.clock.now_ms()).await
 }
@@ -92,7 +96,7 @@ pub async fn retry_label(id: OrderId) -> Result<(), AppError> {
 #[server(endpoint = "orders/intercept", input = Json)]
 pub async fn intercept_order(id: OrderId) -> Result<OrderStatus, AppError> {
     use crate::api::ssr::*;
-    let (user, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let bought = svc.orders.intercept(merchant, id, &(&user).into(), svc.clock.now_ms()).await?;
     if let Some(label_id) = bought {

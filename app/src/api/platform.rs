@@ -19,21 +19,21 @@ pub async fn list_stores() -> Result<Vec<StoreInfo>, AppError> {
 pub async fn add_store(input: StoreInput) -> Result<StoreId, AppError> {
     use crate::api::ssr::*;
     use crate::ports::StoreCredentials;
-    let (_, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_admin().await?;
     let svc = services()?;
     let input = input.validated()?;
     let probe = StoreCredentials { store_id: 0, shop_domain: input.shop_domain.clone(), access_token: input.access_token.clone() };
     if let Err(e) = svc.platform.test_connection(&probe).await {
         return Err(ValidationErrors::single("access_token", format!("Could not connect to {}: {}", input.shop_domain, platform_message(&e))).into());
     }
-    svc.platform_orders.add_store(merchant, &input, svc.clock.now_ms()).await
+    svc.platform_orders.add_store(merchant, &(&user).into(), &input, svc.clock.now_ms()).await
 }
 
 /// 【Test Connection】: the shop's name, or why the platform refused.
 #[server(endpoint = "platform/stores/test", input = Json)]
 pub async fn test_store(store_id: StoreId) -> Result<String, AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
+    let (_, merchant) = require_merchant_admin().await?;
     let svc = services()?;
     let credentials = svc.platform_orders.credentials(merchant, store_id).await?;
     svc.platform.test_connection(&credentials).await.map_err(platform_error)
@@ -42,15 +42,16 @@ pub async fn test_store(store_id: StoreId) -> Result<String, AppError> {
 #[server(endpoint = "platform/stores/auto-sync", input = Json)]
 pub async fn set_store_auto_sync(store_id: StoreId, on: bool) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
-    services()?.platform_orders.set_auto_sync(merchant, store_id, on).await
+    let (user, merchant) = require_merchant_admin().await?;
+    let svc = services()?;
+    svc.platform_orders.set_auto_sync(merchant, &(&user).into(), store_id, on, svc.clock.now_ms()).await
 }
 
 /// 【Manual Sync】: queues the task and returns at once; the 【Order Sync Log】 shows progress.
 #[server(endpoint = "platform/sync", input = Json)]
 pub async fn start_sync(store_id: StoreId, mode: SyncMode) -> Result<SyncTaskId, AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
+    let (_, merchant) = require_merchant_worker().await?;
     if mode == SyncMode::Auto {
         return Err(ValidationErrors::single("mode", "Choose Immediate, Time Range or Order Number sync").into());
     }
@@ -96,7 +97,7 @@ pub async fn platform_source_channels() -> Result<Vec<String>, AppError> {
 #[server(endpoint = "platform/dispatch", input = Json)]
 pub async fn dispatch_platform_order(id: PlatformOrderId, request: DispatchRequest) -> Result<OrderId, AppError> {
     use crate::api::ssr::*;
-    let (user, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
     let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
@@ -112,7 +113,7 @@ pub const MAX_BATCH_DISPATCH: usize = 50;
 #[server(endpoint = "platform/dispatch-batch", input = Json)]
 pub async fn dispatch_batch(ids: Vec<PlatformOrderId>, warehouse_id: WarehouseId, channel_id: ChannelId) -> Result<Vec<DispatchResult>, AppError> {
     use crate::api::ssr::*;
-    let (user, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     if ids.is_empty() || ids.len() > MAX_BATCH_DISPATCH {
         return Err(ValidationErrors::single("ids", format!("Send 1 to {MAX_BATCH_DISPATCH} orders per request")).into());
     }
@@ -145,7 +146,7 @@ pub async fn acknowledgment_lines(id: PlatformOrderId, warehouse_id: WarehouseId
 #[server(endpoint = "platform/acknowledge", input = Json)]
 pub async fn acknowledge_order(id: PlatformOrderId, warehouse_id: WarehouseId, answers: Vec<AckLineInput>) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    let (user, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
     let state = order.summary.state();
@@ -162,7 +163,7 @@ pub async fn acknowledge_order(id: PlatformOrderId, warehouse_id: WarehouseId, a
         // The decision stands locally; the platform note is informational.
         tracing::warn!(order = id, error = %e, "acknowledgment note not written to the platform");
         let text = format!("Acknowledged here, but the platform was not told: {}", platform_message(&e));
-        svc.platform_orders.set_exception(merchant, id, &text, svc.clock.now_ms()).await?;
+        svc.platform_orders.set_exception(merchant, &(&user).into(), id, &text, svc.clock.now_ms()).await?;
     }
     Ok(())
 }
@@ -171,7 +172,7 @@ pub async fn acknowledge_order(id: PlatformOrderId, warehouse_id: WarehouseId, a
 #[server(endpoint = "platform/manual-ship", input = Json)]
 pub async fn manual_ship(id: PlatformOrderId, input: ManualShipInput) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let input = input.validated()?;
     let svc = services()?;
     let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
@@ -179,14 +180,14 @@ pub async fn manual_ship(id: PlatformOrderId, input: ManualShipInput) -> Result<
     if !PlatformAction::ManualShip.allowed(&state) {
         return Err(AppError::Conflict(PlatformAction::ManualShip.refusal(&state)));
     }
-    dispatch::write_back(&svc, merchant, &order, &input, PlatformStatus::ManualCompleted).await
+    dispatch::write_back(&svc, &user, merchant, &order, &input, PlatformStatus::ManualCompleted).await
 }
 
 /// 【Mark Shipped】: writes the warehouse shipment back again after the automatic writeback failed.
 #[server(endpoint = "platform/mark-shipped", input = Json)]
 pub async fn mark_shipped(id: PlatformOrderId) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
     let state = order.summary.state();
@@ -194,7 +195,7 @@ pub async fn mark_shipped(id: PlatformOrderId) -> Result<(), AppError> {
         return Err(AppError::Conflict(PlatformAction::MarkShipped.refusal(&state)));
     }
     let shipment = ManualShipInput { tracking_no: order.summary.tracking_no.clone(), channel: order.carrier.clone(), service_type: order.service_type.clone() };
-    dispatch::write_back(&svc, merchant, &order, &shipment, PlatformStatus::Shipped).await
+    dispatch::write_back(&svc, &user, merchant, &order, &shipment, PlatformStatus::Shipped).await
 }
 
 /// 【Cancel Order】: cancels at the platform, and takes back the dispatched order if the
@@ -202,7 +203,7 @@ pub async fn mark_shipped(id: PlatformOrderId) -> Result<(), AppError> {
 #[server(endpoint = "platform/cancel", input = Json)]
 pub async fn cancel_platform_order(id: PlatformOrderId) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    let (user, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
     let state = order.summary.state();
@@ -229,7 +230,7 @@ pub async fn cancel_platform_order(id: PlatformOrderId) -> Result<(), AppError> 
         svc.platform_orders.set_reservation(merchant, id, &(&user).into(), false, now).await?;
     }
     svc.platform_orders
-        .set_status(merchant, id, &[PlatformStatus::Pending, PlatformStatus::Acknowledged, PlatformStatus::Processing], PlatformStatus::Cancelled, now)
+        .set_status(merchant, &(&user).into(), id, &[PlatformStatus::Pending, PlatformStatus::Acknowledged, PlatformStatus::Processing], PlatformStatus::Cancelled, now)
         .await
 }
 
@@ -247,18 +248,27 @@ pub async fn list_mappings(store_id: Option<StoreId>, search: String) -> Result<
 #[server(endpoint = "platform/mappings/save", input = Json)]
 pub async fn save_mapping(input: MappingInput) -> Result<MappingId, AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
+    let (user, merchant) = require_merchant_worker().await?;
     let svc = services()?;
     let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
     let input = input.validated(&catalog)?;
-    svc.platform_orders.save_mapping(merchant, &input, svc.clock.now_ms()).await
+    svc.platform_orders.save_mapping(merchant, &(&user).into(), &input, svc.clock.now_ms()).await
 }
 
 #[server(endpoint = "platform/mappings/delete", input = Json)]
 pub async fn delete_mapping(id: MappingId) -> Result<(), AppError> {
     use crate::api::ssr::*;
+    let (user, merchant) = require_merchant_worker().await?;
+    let svc = services()?;
+    svc.platform_orders.delete_mapping(merchant, &(&user).into(), id, svc.clock.now_ms()).await
+}
+
+/// Who changed a platform order, SKU mapping or store, when, and from what to what.
+#[server(endpoint = "platform/history", input = Json)]
+pub async fn platform_history(object: HistoryOf) -> Result<Vec<AuditEntry>, AppError> {
+    use crate::api::ssr::*;
     let (_, merchant) = require_merchant().await?;
-    services()?.platform_orders.delete_mapping(merchant, id).await
+    services()?.platform_orders.history(merchant, object).await
 }
 
 #[cfg(feature = "ssr")]
@@ -287,10 +297,11 @@ mod dispatch {
         let channel = request.channel_id.and_then(|c| catalog.channel(c));
         let mappings = svc.platform_orders.mapping_table(merchant, order.summary.store_id).await?;
         let now = svc.clock.now_ms();
+        let actor = user.into();
         let mut draft = match dispatch_draft(order, &request, &mappings, catalog) {
             Ok(draft) => draft,
             Err(problem) => {
-                svc.platform_orders.set_exception(merchant, id, &problem, now).await?;
+                svc.platform_orders.set_exception(merchant, &actor, id, &problem, now).await?;
                 return Err(AppError::Conflict(problem));
             }
         };
@@ -302,7 +313,6 @@ mod dispatch {
             let stored = svc.labels.find(merchant, &label.id).await?;
             draft.label = Some(stored.ok_or_else(|| ValidationErrors::single(FIELD_LABEL, "The uploaded label was not found; please upload it again"))?);
         }
-        let actor = user.into();
         let order_id = svc.orders.create(merchant, &actor, &draft, now).await?;
         let needs_carrier_label = !channel.is_some_and(|c| c.is_self_pickup());
         if order.summary.kind == OrderKind::B2B {
@@ -315,10 +325,10 @@ mod dispatch {
             }
             // The draft stays with the merchant (visible in Dropship Orders) for a later try.
             let reason = e.user_message();
-            svc.platform_orders.set_exception(merchant, id, &reason, now).await?;
+            svc.platform_orders.set_exception(merchant, &actor, id, &reason, now).await?;
             return Err(e);
         }
-        if let Err(e) = svc.platform_orders.link_dispatched(merchant, id, order_id, &request.bindings, now).await {
+        if let Err(e) = svc.platform_orders.link_dispatched(merchant, &actor, id, order_id, &request.bindings, now).await {
             // Another dispatch of the same order won the race: take ours back out of the warehouse.
             if let Err(undo) = svc.orders.intercept(merchant, order_id, &actor, now).await {
                 tracing::error!(order = order_id, error = %undo, "could not take back a duplicate dispatch");
@@ -329,10 +339,10 @@ mod dispatch {
     }
 
     /// Creates the fulfillment at the platform now; on success records it and moves to `to`.
-    pub async fn write_back(svc: &Services, merchant: MerchantId, order: &PlatformOrderDetail, shipment: &ManualShipInput, to: PlatformStatus) -> Result<(), AppError> {
+    pub async fn write_back(svc: &Services, user: &CurrentUser, merchant: MerchantId, order: &PlatformOrderDetail, shipment: &ManualShipInput, to: PlatformStatus) -> Result<(), AppError> {
         let credentials = svc.platform_orders.credentials(merchant, order.summary.store_id).await?;
         let fulfillment = fulfillment_for(order, &shipment.tracking_no, &shipment.channel, &shipment.service_type);
         svc.platform.create_fulfillment(&credentials, &fulfillment).await.map_err(platform_error)?;
-        svc.platform_orders.record_shipment(merchant, order.summary.id, shipment, to, svc.clock.now_ms()).await
+        svc.platform_orders.record_shipment(merchant, Some(&user.into()), order.summary.id, shipment, to, svc.clock.now_ms()).await
     }
 }

@@ -2,11 +2,41 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::{logout, whoami};
+use crate::domain::{CurrentUser, Permission};
+use crate::error::AppError;
+
+/// The signed-in user, loaded once per page load and shared by every component that asks.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+/// Called once by the app root.
+pub fn provide_me() {
+    provide_context(Me(Resource::new(|| (), |_| whoami())));
+}
+
+fn me() -> Resource<Result<Option<CurrentUser>, AppError>> {
+    match use_context::<Me>() {
+        Some(me) => me.0,
+        None => Resource::new(|| (), |_| whoami()),
+    }
+}
+
+/// Shows its children only to users whose role may do `permission` (the server refuses the
+/// action anyway; this keeps buttons that would only be refused off the page).
+#[component]
+pub fn IfAllowed(permission: Permission, children: ChildrenFn) -> impl IntoView {
+    let me = me();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || me.get().and_then(Result::ok).flatten().filter(|u| u.may(permission)).map(|_| children())}
+        </Suspense>
+    }
+}
 
 /// Top bar + page body for the merchant desktop pages.
 #[component]
 pub fn MerchantLayout(children: Children) -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
+    let me = me();
     let path = use_location().pathname;
     let nav = move |href: &'static str, text: &'static str| {
         let active = move || {
@@ -28,7 +58,7 @@ pub fn MerchantLayout(children: Children) -> impl IntoView {
             <div class="spacer"></div>
             <Suspense fallback=|| ()>
                 {move || me.get().and_then(|r| r.ok()).flatten().map(|u| view! {
-                    <span class="whoami">{u.display_name}</span>
+                    <a class="whoami" href="/account" title="Your account">{u.display_name}</a>
                 })}
             </Suspense>
             <SignOutButton/>

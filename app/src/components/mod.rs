@@ -2,6 +2,7 @@
 
 mod command_queue;
 mod dialog;
+mod history;
 mod label_upload;
 mod layout;
 mod live;
@@ -13,6 +14,7 @@ mod widgets;
 
 pub use command_queue::*;
 pub use dialog::*;
+pub use history::*;
 pub use label_upload::*;
 pub use layout::*;
 pub use live::*;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod address_parser;
+pub mod audit;
 pub mod catalog;
 pub mod floor;
 pub mod money;
@@ -15,6 +16,7 @@ pub mod time;
 pub mod validation;
 
 pub use account::*;
+pub use audit::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};
 pub use catalog::*;
 pub use floor::*;

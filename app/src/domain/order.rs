@@ -91,6 +91,51 @@ impl OrderDraft {
     }
 }
 
+/// What an edit of a Draft changed, for its history: "Channel: USPS_GA → UPS_GND; Recipient
+/// city: Miami → Orlando; SKU MUG-01: 2 → 3". Empty when nothing changed.
+pub fn describe_draft_edit(before: &OrderDraft, after: &OrderDraft, catalog: &Catalog) -> String {
+    let mut changes: Vec<String> = Vec::new();
+    let mut text = |label: &str, b: &str, a: &str| {
+        if b != a {
+            let shown = |v: &str| if v.is_empty() { "—".to_string() } else { v.to_string() };
+            changes.push(format!("{label}: {} → {}", shown(b), shown(a)));
+        }
+    };
+    let warehouse = |id: Option<WarehouseId>| id.and_then(|id| catalog.warehouse(id)).map(|w| w.code.clone()).unwrap_or_default();
+    let channel = |id: Option<ChannelId>| id.and_then(|id| catalog.channel(id)).map(|c| c.code.clone()).unwrap_or_default();
+    let signature = |s: Option<SignatureOption>| s.map(|s| s.label().to_string()).unwrap_or_default();
+    text("Warehouse", &warehouse(before.warehouse_id), &warehouse(after.warehouse_id));
+    text("Channel", &channel(before.channel_id), &channel(after.channel_id));
+    text("Signature", &signature(before.signature_option), &signature(after.signature_option));
+    text("Platform order no.", &before.platform_order_no, &after.platform_order_no);
+    text("Tracking no.", &before.tracking_no, &after.tracking_no);
+    let label = |l: &Option<LabelRef>| l.as_ref().map(|l| l.file_name.clone()).unwrap_or_default();
+    text("Label", &label(&before.label), &label(&after.label));
+    let (rb, ra) = (&before.recipient, &after.recipient);
+    for (name, b, a) in [
+        ("name", &rb.name, &ra.name),
+        ("phone", &rb.phone, &ra.phone),
+        ("email", &rb.email, &ra.email),
+        ("country", &rb.country, &ra.country),
+        ("state", &rb.state, &ra.state),
+        ("city", &rb.city, &ra.city),
+        ("address 1", &rb.address1, &ra.address1),
+        ("address 2", &rb.address2, &ra.address2),
+        ("postal code", &rb.postal_code, &ra.postal_code),
+    ] {
+        text(&format!("Recipient {name}"), b, a);
+    }
+    let units = |d: &OrderDraft, sku: SkuId| d.lines.iter().filter(|l| l.sku_id == sku).map(|l| l.quantity).sum::<i64>();
+    let mut skus: Vec<SkuId> = before.lines.iter().chain(&after.lines).map(|l| l.sku_id).collect();
+    skus.sort_unstable();
+    skus.dedup();
+    for sku in skus {
+        let code = catalog.sku(sku).map(|s| s.code.clone()).unwrap_or_else(|| format!("#{sku}"));
+        text(&format!("SKU {code}"), &units(before, sku).to_string(), &units(after, sku).to_string());
+    }
+    changes.join("; ")
+}
+
 /// One row of the order list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderSummary {
@@ -148,6 +193,9 @@ pub struct OrderEvent {
     pub action: OrderAction,
     pub from_status: Option<OrderStatus>,
     pub to_status: OrderStatus,
+    /// What an edit changed (empty for status changes).
+    #[serde(default)]
+    pub detail: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,7 +38,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button class="btn btn-primary wide" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
-                <p class="hint">"Demo: merchant@demo.test or warehouse@demo.test, password demo1234"</p>
+                <p class="hint">"Demo: merchant@, clerk@, warehouse@, picker@ or admin@demo.test — password demo1234"</p>
             </form>
         </div>
     }

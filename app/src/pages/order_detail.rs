@@ -151,7 +151,10 @@ fn OrderDetailView(
                         <tr>
                             <td class="nowrap">{time::format_utc_minutes(e.at_ms)}</td>
                             <td>{e.actor.clone()}</td>
-                            <td>{e.action.label()}</td>
+                            <td>
+                                {e.action.label()}
+                                {(!e.detail.is_empty()).then(|| view! { <div class="history-detail muted">{e.detail.clone()}</div> })}
+                            </td>
                             <td>{e.from_status.map(|s| format!("{} → ", s.label())).unwrap_or_default()}{e.to_status.label()}</td>
                         </tr>
                     }).collect_view()}

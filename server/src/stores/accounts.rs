@@ -7,12 +7,11 @@ use sqlx::any::AnyRow;
 
 use app::domain::*;
 use app::error::AppError;
-use app::ports::{AccountStore, AppResult};
+use app::ports::{AccountStore, Actor, AppResult, PasswordCheck, SESSION_TTL_MS};
 
+use super::audit::{self, Change};
 use super::{db_error, RowExt};
 use crate::db::Db;
-
-const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
 
 pub struct SqlAccountStore {
     db: Db,
@@ -28,6 +27,23 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }
+
+/// argon2 off the async workers (it is slow on purpose).
+async fn hash_password_blocking(password: &str) -> AppResult<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+/// Checked against when the email is unknown, so that answer takes as long as a wrong
+/// password and does not reveal which emails have accounts.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("no such user, no such password").unwrap_or_default());
 
 /// Sessions are stored by the hash of their token, so a leaked table cannot be replayed.
 fn token_hash(token: &str) -> String {
@@ -50,22 +66,70 @@ const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.merchant_id
 
 #[async_trait]
 impl AccountStore for SqlAccountStore {
-    async fn verify_password(&self, email: &str, password: &str) -> AppResult<Option<CurrentUser>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"))
+    async fn check_password(&self, email: &str, password: &str) -> AppResult<PasswordCheck> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, u.password_hash, u.disabled_at FROM users u WHERE u.email = $1"))
             .bind(email)
             .fetch_optional(&self.db.pool)
             .await
             .map_err(db_error)?;
-        let Some(row) = row else { return Ok(None) };
-        let stored: String = row.col("password_hash")?;
+        let stored: String = match &row {
+            Some(row) => row.col("password_hash")?,
+            None => DUMMY_HASH.clone(),
+        };
         let password = password.to_string();
-        // argon2 is deliberately slow: keep it off the async workers.
-        let ok = tokio::task::spawn_blocking(move || {
+        let matches = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
         })
         .await
         .map_err(|_| AppError::Internal)?;
-        if ok { user_from_row(&row).map(Some) } else { Ok(None) }
+        match row {
+            Some(row) if matches => {
+                if row.col::<Option<i64>>("disabled_at")?.is_some() {
+                    Ok(PasswordCheck::Disabled)
+                } else {
+                    user_from_row(&row).map(PasswordCheck::Valid)
+                }
+            }
+            _ => Ok(PasswordCheck::Invalid),
+        }
+    }
+
+    async fn recent_sign_in_failures(&self, email: &str, address: &str, now_ms: i64) -> AppResult<((i64, Option<i64>), (i64, Option<i64>))> {
+        let since = now_ms - SIGN_IN_WINDOW_MS;
+        // The account's count restarts at its last successful sign-in.
+        let account = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM sign_in_attempts
+             WHERE email = $1 AND succeeded = 0 AND at > $2
+               AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts WHERE email = $1 AND succeeded = 1), 0)",
+        )
+        .bind(email)
+        .bind(since)
+        .fetch_one(&self.db.pool)
+        .await
+        .map_err(db_error)?;
+        let address = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM sign_in_attempts WHERE address = $1 AND succeeded = 0 AND at > $2")
+            .bind(address)
+            .bind(since)
+            .fetch_one(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(((account.col("n")?, account.col("oldest")?), (address.col("n")?, address.col("oldest")?)))
+    }
+
+    async fn record_sign_in(&self, email: &str, address: &str, succeeded: bool, now_ms: i64) -> AppResult<()> {
+        sqlx::query("INSERT INTO sign_in_attempts (at, email, address, succeeded) VALUES ($1, $2, $3, $4)")
+            .bind(now_ms)
+            .bind(email)
+            .bind(address)
+            .bind(i64::from(succeeded))
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        // Old attempts are no longer counted; keep the table small.
+        if now_ms % 64 == 0 {
+            sqlx::query("DELETE FROM sign_in_attempts WHERE at < $1").bind(now_ms - 7 * SIGN_IN_WINDOW_MS).execute(&self.db.pool).await.map_err(db_error)?;
+        }
+        Ok(())
     }
 
     async fn create_session(&self, user: UserId, now_ms: i64) -> AppResult<String> {
@@ -88,7 +152,7 @@ impl AccountStore for SqlAccountStore {
             "SELECT u.id, u.email, u.display_name, u.role, u.merchant_id,
                     COALESCE(s.warehouse_id, u.warehouse_id) AS warehouse_id
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
         )
         .bind(token_hash(token))
         .bind(now_ms)
@@ -136,5 +200,40 @@ impl AccountStore for SqlAccountStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user: UserId, keep: Option<&str>) -> AppResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user)
+            .bind(keep.map(token_hash).unwrap_or_default())
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn set_password(&self, user: UserId, new_password: &str, actor: &Actor, now_ms: i64) -> AppResult<()> {
+        let hash = hash_password_blocking(new_password).await?;
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let row = sqlx::query("UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1 RETURNING merchant_id")
+            .bind(user)
+            .bind(hash)
+            .bind(now_ms)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .ok_or(AppError::NotFound)?;
+        let merchant: Option<i64> = row.col("merchant_id")?;
+        // The hash itself never goes into the log.
+        let change = Change::<(), _> {
+            merchant,
+            object_type: audit::USER,
+            object_id: user.to_string(),
+            action: "Password changed",
+            before: None,
+            after: Some(&serde_json::json!({ "password": "changed" })),
+        };
+        audit::record(&mut tx, Some(actor), change, now_ms).await?;
+        tx.commit().await.map_err(db_error)
     }
 }

@@ -311,6 +311,14 @@ impl FloorStore for SqlFloorStore {
     }
 
     async fn movements(&self, warehouse: WarehouseId, sku: SkuId) -> AppResult<Vec<StockMovement>> {
+        // Another warehouse's SKU is not found, rather than found without movements.
+        sqlx::query("SELECT id FROM skus WHERE id = $1 AND warehouse_id = $2")
+            .bind(sku)
+            .bind(warehouse)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(AppError::NotFound)?;
         let rows = sqlx::query(
             "SELECT m.* FROM inventory_movements m JOIN skus s ON s.id = m.sku_id
              WHERE m.sku_id = $1 AND s.warehouse_id = $2 ORDER BY m.id DESC LIMIT 100",

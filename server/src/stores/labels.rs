@@ -27,12 +27,32 @@ pub enum LabelUploadError {
     App(#[from] AppError),
 }
 
-/// A real PDF: the magic bytes, and a document lopdf can parse.
+pub const MSG_ACTIVE_PDF: &str = "The PDF contains scripts or automatic actions; upload a plain label PDF";
+
+/// A real PDF: the magic bytes, a document lopdf can parse, and no active content. A label is
+/// printed by warehouse staff, so a script or launch action in it is refused outright.
 pub fn check_pdf(bytes: &[u8]) -> Result<(), String> {
     if !bytes.starts_with(b"%PDF-") {
         return Err(MSG_NOT_A_PDF.into());
     }
-    lopdf::Document::load_mem(bytes).map(|_| ()).map_err(|_| MSG_NOT_A_PDF.into())
+    let document = lopdf::Document::load_mem(bytes).map_err(|_| MSG_NOT_A_PDF.to_string())?;
+    if document.objects.values().any(is_active_content) {
+        return Err(MSG_ACTIVE_PDF.into());
+    }
+    Ok(())
+}
+
+/// JavaScript, launch/import actions, or actions that run on open or on events.
+fn is_active_content(object: &lopdf::Object) -> bool {
+    let dict = match object {
+        lopdf::Object::Dictionary(d) => d,
+        lopdf::Object::Stream(s) => &s.dict,
+        _ => return false,
+    };
+    let action_kind = dict.get(b"S").ok().and_then(|o| o.as_name().ok());
+    const ACTIVE_KEYS: [&[u8]; 4] = [b"JS", b"JavaScript", b"AA", b"OpenAction"];
+    ACTIVE_KEYS.iter().any(|k| dict.has(k))
+        || matches!(action_kind, Some(b"JavaScript" | b"Launch" | b"ImportData" | b"SubmitForm" | b"RichMediaExecute"))
 }
 
 impl SqlLabelStore {

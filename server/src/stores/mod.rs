@@ -2,6 +2,7 @@
 //! (`$n` placeholders work on SQLite too); only the migrations differ per dialect.
 
 mod accounts;
+pub mod audit;
 mod catalog;
 pub mod floor;
 pub mod inventory;

@@ -105,9 +105,24 @@ pub(crate) async fn insert_event(
     to: OrderStatus,
     now_ms: i64,
 ) -> AppResult<()> {
+    insert_event_detail(tx, order_id, actor, action, from, to, "", now_ms).await
+}
+
+/// An event with a note of what changed (Draft edits).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_event_detail(
+    tx: &mut Tx,
+    order_id: OrderId,
+    actor: &Actor,
+    action: OrderAction,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    detail: &str,
+    now_ms: i64,
+) -> AppResult<()> {
     sqlx::query(
-        "INSERT INTO order_events (order_id, at, actor_user_id, actor_name, action, from_status, to_status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO order_events (order_id, at, actor_user_id, actor_name, action, from_status, to_status, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(order_id)
     .bind(now_ms)
@@ -116,6 +131,7 @@ pub(crate) async fn insert_event(
     .bind(action.code())
     .bind(from.map(|s| s.code()))
     .bind(to.code())
+    .bind(detail)
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
@@ -264,7 +280,7 @@ impl OrderStore for SqlOrderStore {
         Ok(id)
     }
 
-    async fn update_draft(&self, merchant: MerchantId, actor: &Actor, id: OrderId, draft: &OrderDraft, now_ms: i64) -> AppResult<()> {
+    async fn update_draft(&self, merchant: MerchantId, actor: &Actor, id: OrderId, draft: &OrderDraft, change: &str, now_ms: i64) -> AppResult<()> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
         let n = DRAFT_COLUMNS.len();
         let sets: Vec<String> = DRAFT_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
@@ -289,7 +305,7 @@ impl OrderStore for SqlOrderStore {
         }
         sqlx::query("DELETE FROM order_lines WHERE order_id = $1").bind(id).execute(&mut *tx).await.map_err(db_error)?;
         insert_lines(&mut tx, id, &draft.lines).await?;
-        insert_event(&mut tx, id, actor, OrderAction::Edit, Some(OrderStatus::Draft), OrderStatus::Draft, now_ms).await?;
+        insert_event_detail(&mut tx, id, actor, OrderAction::Edit, Some(OrderStatus::Draft), OrderStatus::Draft, change, now_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -468,6 +484,7 @@ impl OrderStore for SqlOrderStore {
                 action: OrderAction::from_code(&action).ok_or(AppError::Internal)?,
                 from_status: from.as_deref().and_then(OrderStatus::from_code),
                 to_status: status_of(r, "to_status")?,
+                detail: r.col("detail")?,
             });
         }
 

@@ -11,6 +11,7 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::*;
 
+use super::audit::{self, Change};
 use super::inventory::{change_stock, shortage, Movement};
 use super::orders::{bind_args, recipient_of, SqlArg, SqlBuilder, Tx};
 use super::{db_error, RowExt};
@@ -170,6 +171,80 @@ async fn own_store(db: &Db, merchant: MerchantId, store: StoreId) -> AppResult<(
     found.map(|_| ()).ok_or(AppError::NotFound)
 }
 
+/// The locally decided state of a platform order, as its history records it.
+#[derive(serde::Serialize)]
+pub(crate) struct PlatformOrderState {
+    status: String,
+    exception: String,
+    dropship_order: Option<String>,
+    tracking_no: String,
+}
+
+pub(crate) async fn platform_order_state(tx: &mut Tx, merchant: MerchantId, id: PlatformOrderId) -> AppResult<Option<PlatformOrderState>> {
+    let row = sqlx::query("SELECT status, exception, dropship_order_id, shipped_tracking_no FROM platform_orders WHERE id = $1 AND merchant_id = $2")
+        .bind(id)
+        .bind(merchant)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    row.map(|r| {
+        Ok(PlatformOrderState {
+            status: status_of(&r)?.label().to_string(),
+            exception: r.col("exception")?,
+            dropship_order: r.col::<Option<OrderId>>("dropship_order_id")?.map(order_no),
+            tracking_no: r.col("shipped_tracking_no")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records what `action` did to a platform order, given its state before (read again after).
+pub(crate) async fn audit_platform_order(tx: &mut Tx, merchant: MerchantId, actor: Option<&Actor>, id: PlatformOrderId, action: &str, before: &PlatformOrderState, now_ms: i64) -> AppResult<()> {
+    let after = platform_order_state(tx, merchant, id).await?;
+    let change = Change { merchant: Some(merchant), object_type: audit::PLATFORM_ORDER, object_id: id.to_string(), action, before: Some(before), after: after.as_ref() };
+    audit::record(tx, actor, change, now_ms).await
+}
+
+/// A mapping as its history records it.
+#[derive(serde::Serialize)]
+struct MappingState {
+    store_id: StoreId,
+    platform_sku: String,
+    warehouse_sku: String,
+}
+
+async fn mapping_state(tx: &mut Tx, merchant: MerchantId, id: MappingId) -> AppResult<Option<MappingState>> {
+    let row = sqlx::query("SELECT store_id, platform_sku, warehouse_sku FROM sku_mappings WHERE id = $1 AND merchant_id = $2")
+        .bind(id)
+        .bind(merchant)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    row.map(|r| Ok(MappingState { store_id: r.col("store_id")?, platform_sku: r.col("platform_sku")?, warehouse_sku: r.col("warehouse_sku")? })).transpose()
+}
+
+/// Inserts or rebinds a mapping and records the change (nothing when it was already so).
+async fn save_mapping_audited(tx: &mut Tx, merchant: MerchantId, actor: &Actor, store: StoreId, platform_sku: &str, warehouse_sku: &str, action: &str, now_ms: i64) -> AppResult<MappingId> {
+    let existing = sqlx::query("SELECT id FROM sku_mappings WHERE store_id = $1 AND platform_sku = $2")
+        .bind(store)
+        .bind(platform_sku)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    let before = match existing {
+        Some(row) => mapping_state(tx, merchant, row.col("id")?).await?,
+        None => None,
+    };
+    let id = upsert_mapping(tx, merchant, store, platform_sku, warehouse_sku, now_ms).await?;
+    if before.as_ref().is_some_and(|b| b.warehouse_sku == warehouse_sku) {
+        return Ok(id);
+    }
+    let after = mapping_state(tx, merchant, id).await?;
+    let change = Change { merchant: Some(merchant), object_type: audit::SKU_MAPPING, object_id: id.to_string(), action, before: before.as_ref(), after: after.as_ref() };
+    audit::record(tx, Some(actor), change, now_ms).await?;
+    Ok(id)
+}
+
 /// What an acknowledgment accepted: (warehouse SKU code, units) per line, for the warehouse.
 struct Accepted {
     warehouse: Option<WarehouseId>,
@@ -224,7 +299,7 @@ impl PlatformStore for SqlPlatformStore {
         rows.iter().map(store_of).collect()
     }
 
-    async fn add_store(&self, merchant: MerchantId, input: &StoreInput, now_ms: i64) -> AppResult<StoreId> {
+    async fn add_store(&self, merchant: MerchantId, actor: &Actor, input: &StoreInput, now_ms: i64) -> AppResult<StoreId> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
         let exists = sqlx::query("SELECT id FROM stores WHERE merchant_id = $1 AND shop_domain = $2")
             .bind(merchant)
@@ -245,29 +320,46 @@ impl PlatformStore for SqlPlatformStore {
         .bind(PlatformKind::Shopify.code())
         .bind(input.shop_domain.as_str())
         .bind(self.secrets.seal(&input.access_token))
-        .bind(hint)
+        .bind(hint.as_str())
         .bind(i64::from(input.auto_sync))
         .bind(now_ms)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_error)?;
-        let id = row.col("id")?;
+        let id: StoreId = row.col("id")?;
+        // The token never goes into the log, only its last characters.
+        let after = serde_json::json!({ "name": input.name, "shop_domain": input.shop_domain, "auto_sync": input.auto_sync, "token": format!("…{hint}") });
+        let change = Change::<(), _> { merchant: Some(merchant), object_type: audit::STORE, object_id: id.to_string(), action: "Connected", before: None, after: Some(&after) };
+        audit::record(&mut tx, Some(actor), change, now_ms).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
     }
 
-    async fn set_auto_sync(&self, merchant: MerchantId, store: StoreId, on: bool) -> AppResult<()> {
-        let done = sqlx::query("UPDATE stores SET auto_sync = $3 WHERE id = $2 AND merchant_id = $1")
+    async fn set_auto_sync(&self, merchant: MerchantId, actor: &Actor, store: StoreId, on: bool, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let before = sqlx::query("SELECT auto_sync FROM stores WHERE id = $2 AND merchant_id = $1")
+            .bind(merchant)
+            .bind(store)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .ok_or(AppError::NotFound)?
+            .col::<i64>("auto_sync")?
+            != 0;
+        sqlx::query("UPDATE stores SET auto_sync = $3 WHERE id = $2 AND merchant_id = $1")
             .bind(merchant)
             .bind(store)
             .bind(i64::from(on))
-            .execute(&self.db.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            return Err(AppError::NotFound);
+        if before != on {
+            let action = if on { "Auto sync on" } else { "Auto sync off" };
+            let (b, a) = (serde_json::json!({ "auto_sync": before }), serde_json::json!({ "auto_sync": on }));
+            let change = Change { merchant: Some(merchant), object_type: audit::STORE, object_id: store.to_string(), action, before: Some(&b), after: Some(&a) };
+            audit::record(&mut tx, Some(actor), change, now_ms).await?;
         }
-        Ok(())
+        tx.commit().await.map_err(db_error)
     }
 
     async fn credentials(&self, merchant: MerchantId, store: StoreId) -> AppResult<StoreCredentials> {
@@ -414,44 +506,46 @@ impl PlatformStore for SqlPlatformStore {
         rows.iter().map(|r| Ok((r.col("platform_sku")?, r.col("warehouse_sku")?))).collect()
     }
 
-    async fn save_mapping(&self, merchant: MerchantId, input: &MappingInput, now_ms: i64) -> AppResult<MappingId> {
+    async fn save_mapping(&self, merchant: MerchantId, actor: &Actor, input: &MappingInput, now_ms: i64) -> AppResult<MappingId> {
         own_store(&self.db, merchant, input.store_id).await?;
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
-        let id = upsert_mapping(&mut tx, merchant, input.store_id, &input.platform_sku, &input.warehouse_sku, now_ms).await?;
+        let id = save_mapping_audited(&mut tx, merchant, actor, input.store_id, &input.platform_sku, &input.warehouse_sku, "Saved", now_ms).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
     }
 
-    async fn delete_mapping(&self, merchant: MerchantId, id: MappingId) -> AppResult<()> {
-        let done = sqlx::query("DELETE FROM sku_mappings WHERE id = $1 AND merchant_id = $2")
+    async fn delete_mapping(&self, merchant: MerchantId, actor: &Actor, id: MappingId, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let before = mapping_state(&mut tx, merchant, id).await?.ok_or(AppError::NotFound)?;
+        sqlx::query("DELETE FROM sku_mappings WHERE id = $1 AND merchant_id = $2")
             .bind(id)
             .bind(merchant)
-            .execute(&self.db.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            return Err(AppError::NotFound);
-        }
-        Ok(())
+        let change = Change::<_, ()> { merchant: Some(merchant), object_type: audit::SKU_MAPPING, object_id: id.to_string(), action: "Deleted", before: Some(&before), after: None };
+        audit::record(&mut tx, Some(actor), change, now_ms).await?;
+        tx.commit().await.map_err(db_error)
     }
 
-    async fn set_exception(&self, merchant: MerchantId, id: PlatformOrderId, exception: &str, now_ms: i64) -> AppResult<()> {
-        let done = sqlx::query("UPDATE platform_orders SET exception = $3, updated_at = $4 WHERE id = $1 AND merchant_id = $2")
+    async fn set_exception(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, exception: &str, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let before = platform_order_state(&mut tx, merchant, id).await?.ok_or(AppError::NotFound)?;
+        sqlx::query("UPDATE platform_orders SET exception = $3, updated_at = $4 WHERE id = $1 AND merchant_id = $2")
             .bind(id)
             .bind(merchant)
             .bind(exception)
             .bind(now_ms)
-            .execute(&self.db.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            return Err(AppError::NotFound);
-        }
-        Ok(())
+        audit_platform_order(&mut tx, merchant, Some(actor), id, "Exception", &before, now_ms).await?;
+        tx.commit().await.map_err(db_error)
     }
 
-    async fn link_dispatched(&self, merchant: MerchantId, id: PlatformOrderId, order: OrderId, bindings: &BTreeMap<String, String>, now_ms: i64) -> AppResult<()> {
+    async fn link_dispatched(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, order: OrderId, bindings: &BTreeMap<String, String>, now_ms: i64) -> AppResult<()> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let before = platform_order_state(&mut tx, merchant, id).await?.ok_or(AppError::NotFound)?;
         let done = sqlx::query(
             "UPDATE platform_orders SET dropship_order_id = $3, status = 'processing', exception = '', updated_at = $4
              WHERE id = $1 AND merchant_id = $2 AND dropship_order_id IS NULL AND status IN ('pending', 'acknowledged')",
@@ -473,8 +567,9 @@ impl PlatformStore for SqlPlatformStore {
             .map_err(db_error)?
             .col("store_id")?;
         for (platform_sku, warehouse_sku) in bindings {
-            upsert_mapping(&mut tx, merchant, store, platform_sku, warehouse_sku, now_ms).await?;
+            save_mapping_audited(&mut tx, merchant, actor, store, platform_sku, warehouse_sku, "Bound while dispatching", now_ms).await?;
         }
+        audit_platform_order(&mut tx, merchant, Some(actor), id, "Dispatched", &before, now_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -517,6 +612,7 @@ impl PlatformStore for SqlPlatformStore {
 
     async fn acknowledge(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, warehouse: WarehouseId, answers: &[AckLineInput], now_ms: i64) -> AppResult<()> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let before = platform_order_state(&mut tx, merchant, id).await?.ok_or(AppError::NotFound)?;
         let done = sqlx::query(
             "UPDATE platform_orders SET status = 'acknowledged', ack_warehouse_id = $3, exception = '', updated_at = $4
              WHERE id = $1 AND merchant_id = $2 AND status = 'pending' AND kind = 'b2b'",
@@ -544,6 +640,8 @@ impl PlatformStore for SqlPlatformStore {
         let accepted = accepted_lines(&mut tx, merchant, id).await?;
         // Guarded stock updates: of two acknowledgments racing for the last units, one fails here.
         move_reservation(&mut tx, merchant, warehouse, &accepted, 1, actor, now_ms).await?;
+        let units: i64 = accepted.lines.iter().map(|(_, n)| n).sum();
+        audit_platform_order(&mut tx, merchant, Some(actor), id, &format!("Acknowledged ({units} units accepted)"), &before, now_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -555,22 +653,26 @@ impl PlatformStore for SqlPlatformStore {
         tx.commit().await.map_err(db_error)
     }
 
-    async fn set_status(&self, merchant: MerchantId, id: PlatformOrderId, from: &[PlatformStatus], to: PlatformStatus, now_ms: i64) -> AppResult<()> {
+    async fn set_status(&self, merchant: MerchantId, actor: &Actor, id: PlatformOrderId, from: &[PlatformStatus], to: PlatformStatus, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let before = platform_order_state(&mut tx, merchant, id).await?.ok_or(AppError::NotFound)?;
         let mut q = SqlBuilder::new(
             "UPDATE platform_orders SET status = $1, exception = '', updated_at = $2 WHERE id = $3 AND merchant_id = $4".into(),
             vec![SqlArg::Text(to.code().into()), SqlArg::Int(now_ms), SqlArg::Int(id), SqlArg::Int(merchant)],
         );
         let codes: Vec<String> = from.iter().map(|s| format!("'{}'", s.code())).collect();
         q.sql.push_str(&format!(" AND status IN ({})", codes.join(", ")));
-        let done = bind_args(sqlx::query(&q.sql), &q.args).execute(&self.db.pool).await.map_err(db_error)?;
+        let done = bind_args(sqlx::query(&q.sql), &q.args).execute(&mut *tx).await.map_err(db_error)?;
         if done.rows_affected() == 0 {
             return Err(AppError::Conflict("This order changed meanwhile; refresh the list".into()));
         }
-        Ok(())
+        audit_platform_order(&mut tx, merchant, Some(actor), id, to.label(), &before, now_ms).await?;
+        tx.commit().await.map_err(db_error)
     }
 
-    async fn record_shipment(&self, merchant: MerchantId, id: PlatformOrderId, shipment: &ManualShipInput, to: PlatformStatus, now_ms: i64) -> AppResult<()> {
+    async fn record_shipment(&self, merchant: MerchantId, actor: Option<&Actor>, id: PlatformOrderId, shipment: &ManualShipInput, to: PlatformStatus, now_ms: i64) -> AppResult<()> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let before = platform_order_state(&mut tx, merchant, id).await?.ok_or(AppError::NotFound)?;
         let done = sqlx::query(
             "UPDATE platform_orders SET status = $3, shipped_tracking_no = $4, shipped_carrier = $5, shipped_service = $6,
                     writeback_failed = 0, exception = '', updated_at = $7
@@ -595,7 +697,34 @@ impl PlatformStore for SqlPlatformStore {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+        let action = format!("Shipment written back ({})", shipment.tracking_no);
+        audit_platform_order(&mut tx, merchant, actor, id, &action, &before, now_ms).await?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn history(&self, merchant: MerchantId, object: HistoryOf) -> AppResult<Vec<AuditEntry>> {
+        let (object_type, id) = match object {
+            HistoryOf::PlatformOrder(id) => (audit::PLATFORM_ORDER, id),
+            HistoryOf::Mapping(id) => (audit::SKU_MAPPING, id),
+            HistoryOf::Store(id) => (audit::STORE, id),
+        };
+        let entries = audit::history(&self.db, Some(merchant), object_type, &id.to_string()).await?;
+        if entries.is_empty() {
+            // Nothing recorded yet, or not this merchant's: only the first is an empty history.
+            let table = match object {
+                HistoryOf::PlatformOrder(_) => "platform_orders",
+                HistoryOf::Mapping(_) => "sku_mappings",
+                HistoryOf::Store(_) => "stores",
+            };
+            let found = sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 AND merchant_id = $2"))
+                .bind(id)
+                .bind(merchant)
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(db_error)?;
+            found.ok_or(AppError::NotFound)?;
+        }
+        Ok(entries)
     }
 }
 

@@ -72,7 +72,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router.into_make_service()).await;
+            let _ = server::serve(listener, router).await;
         });
         TestApp {
             addr,

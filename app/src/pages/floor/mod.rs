@@ -42,6 +42,7 @@ pub fn FloorShell(children: Children) -> impl IntoView {
                 })}
             </Suspense>
             <div class="spacer"></div>
+            <a class="whoami" href="/account" title="Your account">"Account"</a>
             <SignOutButton/>
         </header>
         <nav class="floor-tabs">

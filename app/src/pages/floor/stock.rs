@@ -91,6 +91,7 @@ fn AdjustCard(row: StockRow, selected: RwSignal<Option<StockRow>>, refresh: RwSi
                 <span class="muted">{format!("bin {} · {} on hand · {} allocated", row.bin, row.on_hand, row.allocated)}</span>
             </div>
             {move || notice.get().map(|(k, t)| view! { <Notice kind=k>{t}</Notice> })}
+            <IfAllowed permission=Permission::LeadFloor>
             <div class="segmented" role="radiogroup" aria-label="Adjustment">
                 {AdjustmentKind::ALL.into_iter().map(|k| view! {
                     <button class="seg" class:active=move || kind.get() == k role="radio" aria-checked=move || (kind.get() == k).to_string()
@@ -115,6 +116,9 @@ fn AdjustCard(row: StockRow, selected: RwSignal<Option<StockRow>>, refresh: RwSi
             </label>
             <div class="pack-actions">
                 <button class="btn btn-primary btn-big" on:click=save>"Save adjustment"</button>
+            </div>
+            </IfAllowed>
+            <div class="pack-actions">
                 <button class="btn btn-big" on:click=move |_| selected.set(None)>"Close"</button>
             </div>
             <h3 class="carrier-head">"Movements"</h3>

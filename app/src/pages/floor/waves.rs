@@ -54,6 +54,7 @@ pub fn WavesPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
+            <IfAllowed permission=Permission::LeadFloor>
             <section class="card floor-card-col">
                 <h2>"New wave"</h2>
                 <Suspense fallback=|| ()>
@@ -89,6 +90,7 @@ pub fn WavesPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
+            </IfAllowed>
         </FloorShell>
     }
 }

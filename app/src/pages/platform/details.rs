@@ -1,4 +1,4 @@
-//! 【Details】: one platform order in four tabs.
+//! 【Details】: one platform order in five tabs (the last is its history).
 
 use leptos::prelude::*;
 
@@ -12,16 +12,18 @@ enum Tab {
     Payment,
     Recipient,
     Items,
+    History,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Basic, Tab::Payment, Tab::Recipient, Tab::Items];
+    const ALL: [Tab; 5] = [Tab::Basic, Tab::Payment, Tab::Recipient, Tab::Items, Tab::History];
     fn label(self) -> &'static str {
         match self {
             Tab::Basic => "Basic Info",
             Tab::Payment => "Payment Info",
             Tab::Recipient => "Recipient Info",
             Tab::Items => "Item Details",
+            Tab::History => "History",
         }
     }
     fn code(self) -> &'static str {
@@ -30,6 +32,7 @@ impl Tab {
             Tab::Payment => "payment",
             Tab::Recipient => "recipient",
             Tab::Items => "items",
+            Tab::History => "history",
         }
     }
 }
@@ -62,6 +65,7 @@ pub(super) fn DetailsDialog(order: PlatformOrderSummary, on_close: Callback<()>)
                         Tab::Payment => payment_info(&d).into_any(),
                         Tab::Recipient => recipient_info(&d.recipient).into_any(),
                         Tab::Items => item_details(&d).into_any(),
+                        Tab::History => view! { <PlatformHistory object=HistoryOf::PlatformOrder(id)/> }.into_any(),
                     },
                 }}
             </div>

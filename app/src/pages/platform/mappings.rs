@@ -43,6 +43,7 @@ fn mapping_input(store: Option<StoreId>, platform_sku: &str, warehouse_sku: Opti
 enum OpenDialog {
     Edit(SkuMapping),
     Delete(SkuMapping),
+    History(SkuMapping),
 }
 
 #[component]
@@ -71,6 +72,7 @@ pub fn SkuMappingsPage() -> impl IntoView {
         flash.set(None);
         dialog.set(Some(OpenDialog::Delete(m)));
     });
+    let on_history = Callback::new(move |m: SkuMapping| dialog.set(Some(OpenDialog::History(m))));
     let store_list = move || stores.get().and_then(Result::ok).unwrap_or_default();
     let skus = Signal::derive(move || catalog.get().and_then(Result::ok).map(|c| distinct_skus(&c)).unwrap_or_default());
 
@@ -101,7 +103,7 @@ pub fn SkuMappingsPage() -> impl IntoView {
                 {move || mappings.get().map(|r| match r {
                     Err(e) => view! { <Notice kind="error">{error_text(&e)}</Notice> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <div class="empty card" data-empty="">"No mappings match."</div> }.into_any(),
-                    Ok(list) => view! { <MappingTable mappings=list on_edit=on_edit on_delete=on_delete/> }.into_any(),
+                    Ok(list) => view! { <MappingTable mappings=list on_edit=on_edit on_delete=on_delete on_history=on_history/> }.into_any(),
                 })}
             </Transition>
             {move || dialog.get().map(|d| match d {
@@ -114,13 +116,19 @@ pub fn SkuMappingsPage() -> impl IntoView {
                     </Suspense>
                 }.into_any(),
                 OpenDialog::Delete(m) => view! { <DeleteMappingDialog mapping=m on_close=close on_done=done/> }.into_any(),
+                OpenDialog::History(m) => view! {
+                    <Dialog title="Mapping history" subtitle=m.platform_sku.clone() wide=true on_close=close>
+                        <PlatformHistory object=HistoryOf::Mapping(m.id)/>
+                        <div class="dialog-foot"><button type="button" class="btn" on:click=move |_| close.run(())>"Close"</button></div>
+                    </Dialog>
+                }.into_any(),
             })}
         </MerchantLayout>
     }
 }
 
 #[component]
-fn MappingTable(mappings: Vec<SkuMapping>, on_edit: Callback<SkuMapping>, on_delete: Callback<SkuMapping>) -> impl IntoView {
+fn MappingTable(mappings: Vec<SkuMapping>, on_edit: Callback<SkuMapping>, on_delete: Callback<SkuMapping>, on_history: Callback<SkuMapping>) -> impl IntoView {
     let rows = mappings
         .into_iter()
         .map(|m| {
@@ -133,6 +141,7 @@ fn MappingTable(mappings: Vec<SkuMapping>, on_edit: Callback<SkuMapping>, on_del
                     <td class="muted nowrap">{time::format_utc_minutes(m.updated_at_ms)}</td>
                     <td class="actions"><div class="row-actions">
                         <button type="button" class="btn btn-small" data-action="edit" on:click=move |_| on_edit.run(stored.get_value())>"Edit"</button>
+                        <button type="button" class="btn btn-small" data-action="history" on:click=move |_| on_history.run(stored.get_value())>"History"</button>
                         <button type="button" class="btn btn-small btn-warn" data-action="delete" on:click=move |_| on_delete.run(stored.get_value())>"Delete"</button>
                     </div></td>
                 </tr>

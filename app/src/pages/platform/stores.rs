@@ -62,7 +62,9 @@ pub fn StoresPage() -> impl IntoView {
                 <h1>"Store Authorization"</h1>
                 <div class="head-actions">
                     <a class="btn" href=SYNC_LOG_PATH>"Order Sync Log"</a>
-                    <button class="btn btn-primary" type="button" on:click=move |_| { flash.set(None); dialog.set(Some(OpenDialog::Add)); }>"Add Store"</button>
+                    <IfAllowed permission=Permission::ManageIntegrations>
+                        <button class="btn btn-primary" type="button" on:click=move |_| { flash.set(None); dialog.set(Some(OpenDialog::Add)); }>"Add Store"</button>
+                    </IfAllowed>
                 </div>
             </div>
             <FlashNotice flash=flash/>
