@@ -7,6 +7,9 @@ const launchOptions = {
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 };
 
+// E2E_PORT lets several checkouts run their browser tests at once.
+const port = process.env.E2E_PORT ?? '3100';
+
 export default defineConfig({
   testDir: './tests',
   timeout: 60_000,
@@ -17,7 +20,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: '../target/e2e-results',
   use: {
-    baseURL: 'http://127.0.0.1:3100',
+    baseURL: `http://127.0.0.1:${port}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions,
@@ -27,7 +30,7 @@ export default defineConfig({
   ],
   webServer: {
     command: './start-server.sh',
-    url: 'http://127.0.0.1:3100/healthz',
+    url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

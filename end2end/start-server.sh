@@ -3,10 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf target/e2e && mkdir -p target/e2e
+port="${E2E_PORT:-3100}"
 export DATABASE_URL="sqlite://target/e2e/e2e.db"
 export DROPDOCK_DATA_DIR=target/e2e/data
 export LEPTOS_SITE_ROOT=target/site
-export LEPTOS_SITE_ADDR=127.0.0.1:3100
+export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 # Slow carrier: the browser tests can see "Label: pending" before the label arrives.
 export DROPDOCK_SANDBOX_LATENCY_MS=1200
 export DROPDOCK_LABEL_WORKERS=2

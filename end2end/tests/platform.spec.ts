@@ -446,7 +446,7 @@ test('B2B partial accept needs a reason per short line; Details shows what was a
   }
 });
 
-test('Details: four tabs; an unmapped line shows Not Mapped', async ({ page }) => {
+test('Details: five tabs; an unmapped line shows Not Mapped; History shows the refused dispatch', async ({ page }) => {
   await login(page, MERCHANT);
   const orders = await platformOrders(page);
   const order = need(
@@ -454,13 +454,21 @@ test('Details: four tabs; an unmapped line shows Not Mapped', async ({ page }) =
     'a Pending B2C order with a mapped and an unmapped line',
   );
   const orderNo = order.summary.order_no;
+  // A dispatch without binding the unmapped SKU is refused, and the refusal is kept on the order.
+  const catalog = await post<{ warehouses: { id: number; code: string }[]; channels: { id: number; code: string; warehouse_id: number }[] }>(page, '/api/orders/catalog', {});
+  const lax = need(catalog.warehouses.find((w) => w.code === 'LAX1'), 'LAX1');
+  const usps = need(catalog.channels.find((c) => c.code === 'USPS_GA' && c.warehouse_id === lax.id), 'USPS_GA at LAX1');
+  const refused = await page.request.post('/api/platform/dispatch', {
+    data: { id: order.summary.id, request: { warehouse_id: lax.id, channel_id: usps.id, recipient: null, bindings: {}, label: null, tracking_no: '' } },
+  });
+  expect(refused.status()).toBe(409);
 
   await openOrders(page);
   await screenshot(page, 'platform-orders-desktop');
   const dialog = await openDialog(page, orderNo, 'details', 'Details');
   await expect(dialog.locator('.dialog-sub')).toHaveText(orderNo);
   const tabs = dialog.getByRole('tab');
-  await expect(tabs).toHaveText(['Basic Info', 'Payment Info', 'Recipient Info', 'Item Details']);
+  await expect(tabs).toHaveText(['Basic Info', 'Payment Info', 'Recipient Info', 'Item Details', 'History']);
   const panel = dialog.getByRole('tabpanel');
   await expect(dialog.getByRole('tab', { name: 'Basic Info' })).toHaveAttribute('aria-selected', 'true');
   await expect(panel).toContainText(orderNo);
@@ -482,6 +490,13 @@ test('Details: four tabs; an unmapped line shows Not Mapped', async ({ page }) =
     if (l.warehouse_sku === null) await expect(line.locator('[data-not-mapped]')).toHaveText('Not Mapped');
     else await expect(line).toContainText(l.warehouse_sku);
   }
+
+  await dialog.getByRole('tab', { name: 'History' }).click();
+  const entry = panel.locator('tr.audit-row').filter({ hasText: 'Exception' });
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('Alice Chen');
+  await expect(entry.locator('.change-after')).toContainText(notMapped(unmapped(order)[0]));
+  await dialogScreenshot(page, 'platform-details-history');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });

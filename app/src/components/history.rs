@@ -28,7 +28,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
                                 <ul class="changes">
                                     {changes.into_iter().map(|c| view! {
                                         <li>
-                                            <span class="change-field">{c.field}</span>": "
+                                            <span class="change-field">{field_label(&c.field)}</span>": "
                                             <span class="change-before">{if c.before.is_empty() { "—".to_string() } else { c.before }}</span>
                                             " → "
                                             <span class="change-after">{if c.after.is_empty() { "—".to_string() } else { c.after }}</span>
@@ -43,6 +43,13 @@ pub fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// "dropship_order" → "Dropship order".
+fn field_label(field: &str) -> String {
+    let words = field.replace('_', " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The history of a platform order, SKU mapping or store (loaded when shown).

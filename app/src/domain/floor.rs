@@ -445,6 +445,21 @@ pub struct StockMovement {
     pub actor: String,
 }
 
+impl StockMovement {
+    /// What the movement did to the levels, before → after: "on hand 10 → 15",
+    /// "allocated 3 → 1", or both.
+    pub fn change_text(&self) -> String {
+        let mut parts = Vec::new();
+        if self.on_hand_delta != 0 {
+            parts.push(format!("on hand {} → {}", self.on_hand_after - self.on_hand_delta, self.on_hand_after));
+        }
+        if self.allocated_delta != 0 {
+            parts.push(format!("allocated {} → {}", self.allocated_after - self.allocated_delta, self.allocated_after));
+        }
+        parts.join(", ")
+    }
+}
+
 /// The message when an order cannot be allocated.
 pub fn shortage_message(sku_code: &str, available: i64, needed: i64) -> String {
     format!("Not enough stock for {sku_code}: {available} available, {needed} needed")

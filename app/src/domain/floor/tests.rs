@@ -123,3 +123,21 @@ fn item_mix_and_commands() {
     assert_eq!(validate_command(&empty_tracking).unwrap_err(), "Scan a tracking number");
     assert_eq!(wave_no(42), "W00042");
 }
+
+#[test]
+fn stock_movements_read_before_and_after() {
+    let m = StockMovement {
+        at_ms: 0,
+        kind: "allocate".into(),
+        on_hand_delta: 0,
+        allocated_delta: 2,
+        on_hand_after: 10,
+        allocated_after: 5,
+        order_id: None,
+        reason: String::new(),
+        actor: "A".into(),
+    };
+    assert_eq!(m.change_text(), "allocated 3 → 5");
+    let received = StockMovement { kind: "receive".into(), on_hand_delta: 5, allocated_delta: 0, on_hand_after: 15, ..m };
+    assert_eq!(received.change_text(), "on hand 10 → 15");
+}

@@ -125,7 +125,7 @@ fn AdjustCard(row: StockRow, selected: RwSignal<Option<StockRow>>, refresh: RwSi
             <Transition fallback=|| ()>
                 {move || history.get().and_then(|r| r.ok()).map(|moves| moves.into_iter().map(|m| view! {
                     <div class="manifest-row">
-                        <span>{format!("{} {}", m.kind, signed(m.on_hand_delta, m.allocated_delta))}</span>
+                        <span>{format!("{}: {}", m.kind, m.change_text())}</span>
                         <span class="muted">{format!("{} · {}{}", crate::domain::time::format_utc_minutes(m.at_ms), m.actor,
                             if m.reason.is_empty() { String::new() } else { format!(" · {}", m.reason) })}</span>
                     </div>
@@ -133,16 +133,4 @@ fn AdjustCard(row: StockRow, selected: RwSignal<Option<StockRow>>, refresh: RwSi
             </Transition>
         </section>
     }
-}
-
-/// "+5 on hand", "−2 allocated", "+1 on hand, +1 allocated".
-fn signed(on_hand: i64, allocated: i64) -> String {
-    let mut parts = Vec::new();
-    if on_hand != 0 {
-        parts.push(format!("{on_hand:+} on hand"));
-    }
-    if allocated != 0 {
-        parts.push(format!("{allocated:+} allocated"));
-    }
-    parts.join(", ")
 }

@@ -14,6 +14,7 @@ use crate::components::*;
 enum OpenDialog {
     Add,
     Sync(StoreId),
+    History(StoreId, String),
 }
 
 #[component]
@@ -55,6 +56,7 @@ pub fn StoresPage() -> impl IntoView {
         flash.set(None);
         dialog.set(Some(OpenDialog::Sync(id)));
     });
+    let on_history = Callback::new(move |(id, name): (StoreId, String)| dialog.set(Some(OpenDialog::History(id, name))));
 
     view! {
         <MerchantLayout>
@@ -74,11 +76,17 @@ pub fn StoresPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! {
                         <div class="empty card" data-empty="">"No store connected yet. Add your Shopify store to sync its orders."</div>
                     }.into_any(),
-                    Ok(list) => view! { <StoreTable stores=list tests=tests on_test=on_test on_auto_sync=on_auto_sync on_sync=on_sync/> }.into_any(),
+                    Ok(list) => view! { <StoreTable stores=list tests=tests on_test=on_test on_auto_sync=on_auto_sync on_sync=on_sync on_history=on_history/> }.into_any(),
                 })}
             </Transition>
             {move || dialog.get().map(|d| match d {
                 OpenDialog::Add => view! { <AddStoreDialog on_close=close on_done=done/> }.into_any(),
+                OpenDialog::History(id, name) => view! {
+                    <Dialog title="Store history" subtitle=name wide=true on_close=close>
+                        <PlatformHistory object=HistoryOf::Store(id)/>
+                        <div class="dialog-foot"><button type="button" class="btn" on:click=move |_| close.run(())>"Close"</button></div>
+                    </Dialog>
+                }.into_any(),
                 OpenDialog::Sync(id) => {
                     let on_queued = Callback::new(move |_: SyncTaskId| done.run(Flash::SyncQueued));
                     view! {
@@ -101,7 +109,10 @@ fn StoreTable(
     on_test: Callback<StoreId>,
     on_auto_sync: Callback<(StoreId, bool)>,
     on_sync: Callback<StoreId>,
+    on_history: Callback<(StoreId, String)>,
 ) -> impl IntoView {
+    // Connecting and switching stores is for merchant admins; others see the state only.
+    let manage = may(Permission::ManageIntegrations);
     let rows = stores
         .into_iter()
         .map(|s| {
@@ -117,7 +128,7 @@ fn StoreTable(
                     <td class="mono" data-token-hint="">{format!("••••{}", s.token_hint)}</td>
                     <td>
                         <label class="switch">
-                            <input id=auto_id type="checkbox" role="switch" prop:checked=s.auto_sync
+                            <input id=auto_id type="checkbox" role="switch" prop:checked=s.auto_sync disabled=move || !manage.get()
                                 aria-label=format!("Auto sync {}", s.name)
                                 on:change=move |ev| on_auto_sync.run((id, event_target_checked(&ev)))/>
                             <span>{if s.auto_sync { "On" } else { "Off" }}</span>
@@ -126,10 +137,15 @@ fn StoreTable(
                     <td class="muted nowrap">{time_or_dash(s.last_synced_at_ms)}</td>
                     <td class="actions">
                         <div class="row-actions">
-                            <button type="button" class="btn btn-small" data-action="test" disabled=testing on:click=move |_| on_test.run(id)>
+                            <button type="button" class="btn btn-small" data-action="test" disabled=move || testing() || !manage.get()
+                                title=move || if manage.get() { "" } else { "Merchant admins only" } on:click=move |_| on_test.run(id)>
                                 {move || if testing() { "Testing…" } else { "Test Connection" }}
                             </button>
                             <button type="button" class="btn btn-small" data-action="sync" on:click=move |_| on_sync.run(id)>"Manual Sync"</button>
+                            {
+                                let name = s.name.clone();
+                                view! { <button type="button" class="btn btn-small" data-action="history" on:click=move |_| on_history.run((id, name.clone()))>"History"</button> }
+                            }
                         </div>
                         {move || match test() {
                             Some(Some(Ok(shop))) => Some(view! { <p class="ok-text" data-test-result="ok">"Connected: "{shop}</p> }.into_any()),
