@@ -6,6 +6,7 @@ pub mod auth;
 pub mod floor;
 pub mod orders;
 pub mod platform;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -79,6 +80,12 @@ pub(crate) mod ssr {
             (Role::Merchant, Some(m)) => Ok((user, m)),
             _ => Err(AppError::Forbidden),
         }
+    }
+
+    /// A merchant user who may change the merchant's settings (webhook endpoints).
+    // TEMP until roles land: every merchant user counts as an admin for now.
+    pub async fn require_merchant_admin() -> Result<(CurrentUser, MerchantId), AppError> {
+        require_merchant().await
     }
 
     /// A warehouse user and the warehouse they work in.

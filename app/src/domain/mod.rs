@@ -13,6 +13,7 @@ pub mod shipping;
 pub mod status;
 pub mod time;
 pub mod validation;
+pub mod webhooks;
 
 pub use account::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};
@@ -25,3 +26,4 @@ pub use recipient::*;
 pub use shipping::*;
 pub use status::*;
 pub use validation::*;
+pub use webhooks::*;

@@ -7,6 +7,7 @@ mod order_detail;
 mod order_form;
 mod order_list;
 mod platform;
+mod webhooks;
 
 pub use floor::*;
 pub use home::*;
@@ -15,3 +16,4 @@ pub use order_detail::*;
 pub use order_form::*;
 pub use order_list::*;
 pub use platform::*;
+pub use webhooks::*;
