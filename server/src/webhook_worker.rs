@@ -270,7 +270,7 @@ fn describe(e: &reqwest::Error) -> String {
             text.push_str(": ");
             text.push_str(&part);
         }
-        source = cause.source();
+        source = std::error::Error::source(cause);
     }
     text
 }

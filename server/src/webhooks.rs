@@ -308,16 +308,17 @@ pub struct PublicOnlyResolver;
 
 impl reqwest::dns::Resolve for PublicOnlyResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_string();
-        Box::pin(async move {
-            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public: Vec<SocketAddr> = resolved.into_iter().filter(|a| is_public_ip(a.ip())).collect();
-            if public.is_empty() {
-                return Err(format!("{host} does not resolve to a public address").into());
-            }
-            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
-        })
+        Box::pin(resolve_public(name.as_str().to_string()))
     }
+}
+
+async fn resolve_public(host: String) -> Result<reqwest::dns::Addrs, Box<dyn std::error::Error + Send + Sync>> {
+    let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+    let public: Vec<SocketAddr> = resolved.into_iter().filter(|a| is_public_ip(a.ip())).collect();
+    if public.is_empty() {
+        return Err(format!("{host} does not resolve to a public address").into());
+    }
+    Ok(Box::new(public.into_iter()))
 }
 
 #[cfg(test)]
@@ -377,6 +378,14 @@ mod tests {
             let ip: IpAddr = public.parse().expect("address");
             assert!(is_public_ip(ip), "{public} is public");
         }
+    }
+
+    #[tokio::test]
+    async fn the_resolver_refuses_names_that_point_inside() {
+        use reqwest::dns::Resolve;
+        let name: reqwest::dns::Name = "localhost".parse().expect("a name");
+        let err = PublicOnlyResolver.resolve(name).await.err().expect("localhost is loopback");
+        assert_eq!(err.to_string(), "localhost does not resolve to a public address");
     }
 
     #[test]

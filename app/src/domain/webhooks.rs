@@ -183,6 +183,7 @@ impl WebhookEndpointInput {
 /// A change to an endpoint: what is `Some` is replaced (the URL stays; add a new endpoint to
 /// send elsewhere, so a secret never starts signing for a different receiver).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WebhookEndpointPatch {
     pub description: Option<String>,
     pub event_types: Option<Vec<WebhookEventType>>,
@@ -318,6 +319,7 @@ pub struct WebhookDelivery {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DeliveryQuery {
     pub endpoint_id: Option<WebhookEndpointId>,
     pub status: Option<DeliveryStatus>,

@@ -12,8 +12,6 @@ use crate::api::webhooks::*;
 use crate::components::*;
 use crate::domain::*;
 
-pub const WEBHOOKS_PATH: &str = "/settings/webhooks";
-
 #[cfg(feature = "hydrate")]
 const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -143,6 +141,7 @@ pub fn WebhooksPage() -> impl IntoView {
             <section class="delivery-log" aria-label="Delivery log">
                 <div class="section-head">
                     <h2>"Delivery log"</h2>
+                    <Transition fallback=|| ()>
                     <div class="searchbar log-filters">
                         <label class="sr-only" for="log-endpoint">"Endpoint"</label>
                         <select id="log-endpoint" on:change=move |ev| {
@@ -167,6 +166,7 @@ pub fn WebhooksPage() -> impl IntoView {
                         </select>
                         <button class="btn" type="button" data-action="refresh" on:click=move |_| tick.update(|n| *n += 1)>"Refresh"</button>
                     </div>
+                    </Transition>
                 </div>
                 <Transition fallback=|| view! { <p class="muted">"Loading deliveries…"</p> }>
                     {move || deliveries.get().map(|r| match r {
