@@ -387,8 +387,9 @@ fn EventChoices(chosen: RwSignal<Vec<WebhookEventType>>, errors: Signal<Validati
         .into_iter()
         .map(|t| {
             let id = format!("event-{}", t.code().replace('.', "-"));
+            let label_for = id.clone();
             view! {
-                <label class="checkbox event-choice" for=id.clone()>
+                <label class="checkbox event-choice" for=label_for>
                     <input type="checkbox" id=id value=t.code() prop:checked=move || chosen.with(|c| c.contains(&t))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
