@@ -161,7 +161,7 @@ test('webhooks at phone size: endpoints and deliveries stack, nothing sticks out
     await dialog.getByLabel('Endpoint URL').fill(receiver.url + '/phone');
     await dialog.locator('[data-submit]').click();
     await expect(dialog.locator('[data-secret]')).toHaveValue(/^whsec_/);
-    await screenshot(page, 'webhooks-secret-phone');
+    await page.screenshot({ path: '../target/e2e-screens/webhooks-secret-phone.png' });
     await dialog.getByRole('button', { name: 'Done' }).click();
     const endpoint: Locator = page.locator(`table.endpoints tr[data-url="${receiver.url}/phone"]`);
     await endpoint.getByRole('button', { name: 'Send test' }).click();

@@ -38,9 +38,10 @@ fn time_text(ms: i64) -> String {
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let endpoints = Resource::new(move || refresh.get(), |_| list_webhook_endpoints());
-    let log_filter = RwSignal::new(DeliveryQuery::default());
+    // `tick` moves while deliveries are under way: the endpoints' "Last delivery" follows too.
     let tick = RwSignal::new(0u32);
+    let endpoints = Resource::new(move || (refresh.get(), tick.get()), |_| list_webhook_endpoints());
+    let log_filter = RwSignal::new(DeliveryQuery::default());
     let deliveries = Resource::new(move || (log_filter.get(), tick.get(), refresh.get()), |(q, _, _)| list_webhook_deliveries(q));
     let dialog = RwSignal::new(None::<OpenDialog>);
     let flash = RwSignal::new(None::<Flash>);
@@ -335,10 +336,7 @@ fn DeliveryTable(
 /// The expanded row: what was sent, what came back, every attempt.
 #[component]
 fn DeliveryDetail(delivery: WebhookDelivery) -> impl IntoView {
-    let body = serde_json::from_str::<serde_json::Value>(&delivery.request_body)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or(delivery.request_body);
+    let body = indent_json(&delivery.request_body);
     let attempts = delivery
         .attempt_log
         .into_iter()
@@ -353,7 +351,8 @@ fn DeliveryDetail(delivery: WebhookDelivery) -> impl IntoView {
                     <span class="strong">{format!("#{}", a.attempt)}</span>" "
                     <span class="muted">{time_text(a.at_ms)}</span>" · "
                     <span class="mono">{outcome}</span>" · "{format!("{} ms", a.duration_ms)}
-                    {(!a.error.is_empty()).then(|| view! { <span class="fail-text">" · "{a.error}</span> })}
+                    // Why there was no answer (a status code speaks for itself).
+                    {(a.status_code.is_none() && !a.error.is_empty()).then(|| view! { <span class="fail-text">" · "{a.error}</span> })}
                 </li>
             }
         })
@@ -369,7 +368,8 @@ fn DeliveryDetail(delivery: WebhookDelivery) -> impl IntoView {
                     </section>
                     <section>
                         <h3>"Response"</h3>
-                        {(!delivery.last_error.is_empty()).then(|| view! { <p class="fail-text small">{delivery.last_error.clone()}</p> })}
+                        {(delivery.last_status_code.is_none() && !delivery.last_error.is_empty())
+                            .then(|| view! { <p class="fail-text small" data-error="">{delivery.last_error.clone()}</p> })}
                         <pre class="code-block" data-response="">{if delivery.response_snippet.is_empty() { "(empty)".to_string() } else { delivery.response_snippet }}</pre>
                         <h3>"Attempts"</h3>
                         <ul class="attempt-list">{attempts}</ul>
@@ -500,12 +500,12 @@ fn SecretOnce(created: CreatedWebhookEndpoint, on_close: Callback<()>) -> impl I
     let secret = StoredValue::new(created.secret.clone());
     let copy = move |_| copied.set(copy_to_clipboard(&secret.get_value()));
     view! {
-        <div class="notice notice-success" role="status">"Endpoint added: "<span class="mono">{created.endpoint.url}</span></div>
+        <div class="notice notice-success" role="status">"Endpoint added: "<span class="mono url-text">{created.endpoint.url}</span></div>
         <div class="field secret-field">
             <label for="signing-secret">"Signing secret"</label>
             <div class="secret-row">
-                <input id="signing-secret" type="text" readonly class="mono" data-secret="" prop:value=created.secret
-                    on:focus=move |ev| select_input(&ev)/>
+                <textarea id="signing-secret" rows="2" readonly class="mono" spellcheck="false" data-secret="" prop:value=created.secret
+                    on:focus=move |ev| select_field(&ev)></textarea>
                 <button type="button" class="btn" data-action="copy" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
             </div>
             <p class="warn-text" role="note">"Copy it now: this is the only time the secret is shown. Your receiver uses it to check the "
@@ -620,21 +620,101 @@ fn copy_to_clipboard(text: &str) -> bool {
 }
 
 /// Selects a read-only field's text on focus, ready to copy by hand.
-fn select_input(ev: &leptos::ev::FocusEvent) {
+fn select_field(ev: &leptos::ev::FocusEvent) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
-        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-            input.select();
+        let Some(field) = ev.target() else { return };
+        if let Ok(select) = js_sys::Reflect::get(&field, &"select".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+            let _ = select.call0(&field);
         }
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = ev;
 }
 
+/// The body as sent, one member per line: keys keep their order (re-serializing through
+/// `serde_json::Value` would sort them) and string contents are left alone.
+fn indent_json(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // Keep empty objects and arrays on one line.
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    if let Some(close) = chars.next() {
+                        out.push(close);
+                    }
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_are_indented_in_their_own_key_order() {
+        let raw = r#"{"id":"e1","type":"ping","order":null,"data":{"message":"a, b: {c}","list":[1,2],"none":{},"q":"say \"hi\", ok"}}"#;
+        let expected = r#"{
+  "id": "e1",
+  "type": "ping",
+  "order": null,
+  "data": {
+    "message": "a, b: {c}",
+    "list": [
+      1,
+      2
+    ],
+    "none": {},
+    "q": "say \"hi\", ok"
+  }
+}"#;
+        assert_eq!(indent_json(raw), expected);
+        let back: serde_json::Value = serde_json::from_str(&indent_json(raw)).expect("still JSON");
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(raw).expect("JSON"));
+        assert_eq!(indent_json("not json"), "notjson", "garbage in, garbage out, no panic");
+    }
 
     #[test]
     fn a_queued_delivery_that_failed_before_reads_retrying() {
