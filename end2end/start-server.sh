@@ -11,4 +11,6 @@ export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 # Slow carrier: the browser tests can see "Label: pending" before the label arrives.
 export DROPDOCK_SANDBOX_LATENCY_MS=1200
 export DROPDOCK_LABEL_WORKERS=2
+# The webhook test's receiver listens on 127.0.0.1.
+export DROPDOCK_WEBHOOK_ALLOW_PRIVATE=1
 exec target/debug/server

@@ -14,5 +14,7 @@ export DATABASE_URL="${DATABASE_URL:-sqlite://data/dropdock.db}"
 export DROPDOCK_DATA_DIR="${DROPDOCK_DATA_DIR:-data}"
 export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+# The demo runs on your machine: let webhook endpoints point at a receiver on localhost.
+export DROPDOCK_WEBHOOK_ALLOW_PRIVATE="${DROPDOCK_WEBHOOK_ALLOW_PRIVATE:-1}"
 log "Dropdock on http://$LEPTOS_SITE_ADDR — merchant@demo.test / demo1234, warehouse@demo.test / demo1234"
 exec target/release/server

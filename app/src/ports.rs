@@ -164,6 +164,26 @@ pub trait PlatformStore: Send + Sync {
     async fn history(&self, merchant: MerchantId, object: HistoryOf) -> AppResult<Vec<AuditEntry>>;
 }
 
+/// Merchant webhooks: endpoints, the test event, the delivery log and re-sends. Every call is
+/// scoped to the caller's merchant; other merchants' endpoints and deliveries answer NotFound.
+/// (Order events are queued by the stores themselves, inside the transaction of each change.)
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    async fn endpoints(&self, merchant: MerchantId) -> AppResult<Vec<WebhookEndpoint>>;
+    /// Saves a validated endpoint after the network rules (no private addresses unless the
+    /// deployment allows them); answers the new signing secret, this once.
+    async fn create_endpoint(&self, merchant: MerchantId, input: &WebhookEndpointInput, now_ms: i64) -> AppResult<CreatedWebhookEndpoint>;
+    async fn update_endpoint(&self, merchant: MerchantId, id: WebhookEndpointId, patch: &WebhookEndpointPatch) -> AppResult<WebhookEndpoint>;
+    /// Removes the endpoint with its deliveries.
+    async fn delete_endpoint(&self, merchant: MerchantId, id: WebhookEndpointId) -> AppResult<()>;
+    /// Queues a `ping` event to one enabled endpoint.
+    async fn send_test(&self, merchant: MerchantId, id: WebhookEndpointId, now_ms: i64) -> AppResult<WebhookDeliveryId>;
+    async fn deliveries(&self, merchant: MerchantId, query: &DeliveryQuery) -> AppResult<DeliveryPage>;
+    /// Tries the delivery again now: one more attempt for a finished one, the next retry
+    /// brought forward for a queued one. Conflict while it is being sent.
+    async fn resend(&self, merchant: MerchantId, id: WebhookDeliveryId, now_ms: i64) -> AppResult<()>;
+}
+
 /// How to reach a store's platform API.
 #[derive(Clone, Debug)]
 pub struct StoreCredentials {
@@ -235,6 +255,7 @@ pub struct Services {
     pub floor: Arc<dyn FloorStore>,
     pub platform_orders: Arc<dyn PlatformStore>,
     pub platform: Arc<dyn Platform>,
+    pub webhooks: Arc<dyn WebhookStore>,
     pub carrier: Arc<dyn Carrier>,
     pub clock: Arc<dyn Clock>,
     /// Session cookies carry `Secure` (the site is served over HTTPS).

@@ -145,6 +145,14 @@ impl LabelWorker {
         .await
         .map_err(db_error)?
         .rows_affected();
+        if updated == 1 {
+            let data = serde_json::json!({
+                "tracking_no": label.tracking_no,
+                "shipping_cost_minor": label.rate.amount_minor,
+                "currency": label.rate.currency,
+            });
+            crate::webhooks::enqueue_order_event(&mut tx, job.order_id, WebhookEventType::OrderLabelReady, data, now).await?;
+        }
         self.finish_job(&mut tx, job, "done", "").await?;
         tx.commit().await.map_err(db_error)?;
         if updated == 0 {
@@ -157,14 +165,22 @@ impl LabelWorker {
     }
 
     async fn record_failure(&self, job: &Job, message: &str) -> AppResult<()> {
+        let now = self.clock.now_ms();
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
-        sqlx::query("UPDATE orders SET label_status = 'failed', label_error = $2, updated_at = $3 WHERE id = $1 AND label_status = 'pending'")
+        let failed = sqlx::query("UPDATE orders SET label_status = 'failed', label_error = $2, updated_at = $3 WHERE id = $1 AND label_status = 'pending'")
             .bind(job.order_id)
             .bind(message)
-            .bind(self.clock.now_ms())
+            .bind(now)
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+        if failed.rows_affected() == 1 {
+            // The merchant must act (fix the address, Retry): also an exception.
+            let failure = serde_json::json!({ "message": message });
+            crate::webhooks::enqueue_order_event(&mut tx, job.order_id, WebhookEventType::OrderLabelFailed, failure, now).await?;
+            let exception = serde_json::json!({ "kind": ExceptionKind::LabelFailed.code(), "message": message });
+            crate::webhooks::enqueue_order_event(&mut tx, job.order_id, WebhookEventType::OrderException, exception, now).await?;
+        }
         self.finish_job(&mut tx, job, "failed", message).await?;
         tx.commit().await.map_err(db_error)
     }

@@ -14,6 +14,8 @@ pub mod shopify;
 pub mod sandbox;
 pub mod stores;
 pub mod web;
+pub mod webhook_worker;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -65,6 +67,18 @@ pub struct Config {
     pub public_origin: Option<String>,
     /// Header a trusted reverse proxy sets with the client address (e.g. `x-forwarded-for`).
     pub client_ip_header: Option<String>,
+    /// Webhook delivery workers in this process (0: another process sends them).
+    pub webhook_workers: usize,
+    pub webhook_poll: std::time::Duration,
+    /// How long a claimed delivery stays a worker's; longer than `webhook_timeout`.
+    pub webhook_lock: std::time::Duration,
+    /// Total time one POST to a merchant's endpoint may take.
+    pub webhook_timeout: std::time::Duration,
+    /// Backoff of failed deliveries and the window after the event when they are given up.
+    pub webhook_retry: app::domain::RetryPolicy,
+    /// Endpoints may point at private, loopback and link-local addresses (tests, local demos;
+    /// never on a shared server: it would let merchants probe the internal network).
+    pub webhook_allow_private: bool,
 }
 
 /// `DROPDOCK_SHOPIFY_URL` value that points the connector at real Shopify.
@@ -100,6 +114,12 @@ impl Config {
             shopify_url: std::env::var("DROPDOCK_SHOPIFY_URL").ok().filter(|u| !u.trim().is_empty()),
             public_origin: std::env::var("DROPDOCK_PUBLIC_URL").ok().map(|u| u.trim().trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
             client_ip_header: std::env::var("DROPDOCK_CLIENT_IP_HEADER").ok().map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()),
+            webhook_workers: var("DROPDOCK_WEBHOOK_WORKERS", "1").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_WEBHOOK_WORKERS: {e}"))?,
+            webhook_poll: std::time::Duration::from_millis(500),
+            webhook_lock: std::time::Duration::from_secs(60),
+            webhook_timeout: std::time::Duration::from_secs(10),
+            webhook_retry: app::domain::RetryPolicy::STANDARD,
+            webhook_allow_private: var("DROPDOCK_WEBHOOK_ALLOW_PRIVATE", "0") == "1",
         })
     }
 
@@ -126,6 +146,13 @@ impl Config {
             shopify_url: None,
             public_origin: None,
             client_ip_header: None,
+            webhook_workers: 1,
+            webhook_poll: std::time::Duration::from_millis(50),
+            webhook_lock: std::time::Duration::from_secs(60),
+            webhook_timeout: std::time::Duration::from_secs(10),
+            webhook_retry: app::domain::RetryPolicy { base_ms: 200, ..app::domain::RetryPolicy::STANDARD },
+            // Tests run their receivers on 127.0.0.1.
+            webhook_allow_private: true,
         }
     }
 
@@ -162,8 +189,8 @@ pub struct App {
     pub secrets: secrets::SecretBox,
 }
 
-/// Connects, migrates, seeds (if asked), starts the carrier sandbox and label workers, and
-/// wires the ports together.
+/// Connects, migrates, seeds (if asked), starts the carrier sandbox and the label, platform and
+/// webhook workers, and wires the ports together.
 pub async fn build(config: &Config) -> anyhow::Result<App> {
     let db = Db::connect(&config.database_url).await?;
     let clock = Arc::new(SystemClock);
@@ -210,6 +237,19 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         };
         worker.spawn(config.platform_poll);
     }
+    let webhook_http = webhook_worker::http_client(config.webhook_timeout, config.webhook_allow_private)?;
+    for _ in 0..config.webhook_workers {
+        let worker = webhook_worker::WebhookWorker {
+            db: db.clone(),
+            secrets: secrets.clone(),
+            clock: clock.clone(),
+            http: webhook_http.clone(),
+            retry: config.webhook_retry,
+            lock: config.webhook_lock,
+            allow_private: config.webhook_allow_private,
+        };
+        worker.spawn(config.webhook_poll);
+    }
     let labels = Arc::new(SqlLabelStore::new(db.clone(), blobs));
     let services = Services {
         orders: Arc::new(SqlOrderStore::new(db.clone())),
@@ -219,6 +259,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
         platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets.clone())),
         platform,
+        webhooks: Arc::new(stores::webhooks::SqlWebhookStore::new(db.clone(), secrets.clone(), config.webhook_allow_private)),
         carrier,
         clock,
         secure_cookies: config.public_origin.as_deref().is_some_and(|o| o.starts_with("https://")),

@@ -58,6 +58,8 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM audit_log",
         "SELECT COUNT(*) FROM floor_commands",
         "SELECT COUNT(*) FROM users",
+        "SELECT COUNT(*) FROM webhook_endpoints",
+        "SELECT CAST(COALESCE(SUM(enabled), 0) AS BIGINT) FROM webhook_endpoints",
     ] {
         out.push(scalar(app, sql).await);
     }
@@ -87,6 +89,8 @@ struct Targets {
     lax: i64,
     lax_sku: i64,
     label: String,
+    webhook_endpoint: i64,
+    webhook_delivery: i64,
     draft_for_globex: OrderDraft,
 }
 
@@ -104,6 +108,11 @@ async fn targets(app: &TestApp) -> Targets {
     let wave: WaveSummary = lead.call("floor/waves/create", json!({ "filter": filter })).await.ok();
     let globex = app.client(GLOBEX).await;
     let globex_catalog: Catalog = globex.call("orders/catalog", json!({})).await.ok();
+    // A webhook endpoint of Acme's with one delivery (a test ping; nothing listens there).
+    let endpoint = WebhookEndpointInput { url: "http://127.0.0.1:9/hooks".into(), description: "probe".into(), event_types: vec![WebhookEventType::OrderSubmitted] };
+    let created: Value = acme.call("webhooks/endpoints/create", json!({ "input": endpoint })).await.ok();
+    let webhook_endpoint = created["endpoint"]["id"].as_i64().unwrap_or_else(|| panic!("endpoint id in {created}"));
+    let webhook_delivery: i64 = acme.call("webhooks/endpoints/test", json!({ "id": webhook_endpoint })).await.ok();
     Targets {
         order: id_of(app, "SELECT id FROM orders WHERE merchant_id = 1 AND status = 'submitted' ORDER BY id LIMIT 1").await,
         store: id_of(app, "SELECT id FROM stores WHERE merchant_id = 1 ORDER BY id LIMIT 1").await,
@@ -113,6 +122,8 @@ async fn targets(app: &TestApp) -> Targets {
         lax,
         lax_sku: id_of(app, &format!("SELECT id FROM skus WHERE merchant_id = 1 AND warehouse_id = {lax} ORDER BY id LIMIT 1")).await,
         label: label["id"].as_str().expect("label id").to_string(),
+        webhook_endpoint,
+        webhook_delivery,
         draft_for_globex: common::miami_draft(&globex_catalog, "USPS_GA"),
     }
 }
@@ -168,6 +179,13 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
         ("platform/mappings/save", work, json!({ "input": mapping })),
         ("platform/mappings/delete", work, json!({ "id": t.mapping })),
         ("platform/history", view, json!({ "object": HistoryOf::PlatformOrder(po) })),
+        ("webhooks/endpoints", view, json!({})),
+        ("webhooks/endpoints/create", manage, json!({ "input": WebhookEndpointInput { url: "https://hooks.example.com/x".into(), description: String::new(), event_types: vec![WebhookEventType::OrderShipped] } })),
+        ("webhooks/endpoints/update", manage, json!({ "id": t.webhook_endpoint, "patch": WebhookEndpointPatch { enabled: Some(false), ..Default::default() } })),
+        ("webhooks/endpoints/delete", manage, json!({ "id": t.webhook_endpoint })),
+        ("webhooks/endpoints/test", manage, json!({ "id": t.webhook_endpoint })),
+        ("webhooks/deliveries", view, json!({ "query": DeliveryQuery { endpoint_id: Some(t.webhook_endpoint), ..Default::default() } })),
+        ("webhooks/deliveries/resend", manage, json!({ "id": t.webhook_delivery })),
         ("floor/context", floor, json!({})),
         ("floor/select-warehouse", floor, json!({ "warehouse": t.lax })),
         ("floor/wave-queue", floor, json!({ "filter": WaveFilter::default() })),
@@ -190,7 +208,7 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
 
 /// Server functions that never take another tenant's object: they list or act on the
 /// caller's own data (checked by `lists_hold_only_the_callers_data`) or on the caller alone.
-const OWN_DATA_ONLY: [&str; 14] = [
+const OWN_DATA_ONLY: [&str; 16] = [
     "auth/logout",
     "auth/logout-everywhere",
     "auth/change-password",
@@ -205,6 +223,8 @@ const OWN_DATA_ONLY: [&str; 14] = [
     "floor/context",
     "floor/waves/list",
     "floor/manifest",
+    "webhooks/endpoints",
+    "webhooks/endpoints/create",
 ];
 
 async fn every_server_function_is_in_the_matrix(backend: Backend) {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod floor;
 pub mod orders;
 pub mod platform;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

@@ -61,6 +61,7 @@ pub fn MerchantLayout(children: Children) -> impl IntoView {
                 {nav("/platform-orders", "Platform Orders")}
                 {nav("/stores", "Stores")}
                 {nav("/sku-mappings", "SKU Mapping")}
+                {nav("/settings/webhooks", "Webhooks")}
             </nav>
             <div class="spacer"></div>
             <Suspense fallback=|| ()>

@@ -14,6 +14,7 @@ pub mod shipping;
 pub mod status;
 pub mod time;
 pub mod validation;
+pub mod webhooks;
 
 pub use account::*;
 pub use audit::*;
@@ -27,3 +28,4 @@ pub use recipient::*;
 pub use shipping::*;
 pub use status::*;
 pub use validation::*;
+pub use webhooks::*;

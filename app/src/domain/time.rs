@@ -13,6 +13,16 @@ pub fn format_utc_minutes(epoch_ms: i64) -> String {
     )
 }
 
+/// "2026-11-23 04:53:13 UTC", for logs where seconds matter (webhook retries).
+pub fn format_utc_seconds(epoch_ms: i64) -> String {
+    let minutes = format_utc_minutes(epoch_ms);
+    let seconds = epoch_ms.div_euclid(1000).rem_euclid(60);
+    match minutes.strip_suffix(" UTC") {
+        Some(head) => format!("{head}:{seconds:02} UTC"),
+        None => minutes,
+    }
+}
+
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -37,5 +47,7 @@ mod tests {
         assert_eq!(format_utc_minutes(1_795_409_593_000), "2026-11-23 04:53 UTC");
         // Leap day 2024-02-29T23:59:00Z
         assert_eq!(format_utc_minutes(1_709_251_140_000), "2024-02-29 23:59 UTC");
+        assert_eq!(format_utc_seconds(1_795_409_593_000), "2026-11-23 04:53:13 UTC");
+        assert_eq!(format_utc_seconds(-1), "1969-12-31 23:59:59 UTC");
     }
 }

@@ -8,6 +8,7 @@ mod order_detail;
 mod order_form;
 mod order_list;
 mod platform;
+mod webhooks;
 
 pub use account::*;
 pub use floor::*;
@@ -17,3 +18,4 @@ pub use order_detail::*;
 pub use order_form::*;
 pub use order_list::*;
 pub use platform::*;
+pub use webhooks::*;

@@ -553,6 +553,8 @@ impl FloorStore for SqlFloorStore {
                     .await
                     .map_err(db_error)?;
                 insert_event(&mut tx, id, actor, OrderAction::ReportShort, Some(OrderStatus::Waved), OrderStatus::Waved, now_ms).await?;
+                let data = serde_json::json!({ "kind": ExceptionKind::ShortPick.code(), "message": reason });
+                crate::webhooks::enqueue_order_event(&mut tx, id, WebhookEventType::OrderException, data, now_ms).await?;
                 result.held.push((id, reason));
             }
         }

@@ -9,6 +9,7 @@ pub mod inventory;
 mod labels;
 pub mod orders;
 pub mod platform;
+pub mod webhooks;
 
 pub use accounts::{hash_password, SqlAccountStore};
 pub use catalog::SqlCatalogStore;

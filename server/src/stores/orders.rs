@@ -17,6 +17,24 @@ impl SqlOrderStore {
     pub fn new(db: Db) -> Self {
         Self { db }
     }
+
+    /// Marks a Draft as held with `reason` (shown on the order) and tells the merchant's webhook.
+    async fn hold_draft(&self, merchant: MerchantId, id: OrderId, kind: ExceptionKind, reason: &str, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let held = sqlx::query("UPDATE orders SET exception = $2, updated_at = $3 WHERE id = $1 AND merchant_id = $4 AND status = 'draft'")
+            .bind(id)
+            .bind(reason)
+            .bind(now_ms)
+            .bind(merchant)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if held.rows_affected() == 1 {
+            let data = serde_json::json!({ "kind": kind.code(), "message": reason });
+            crate::webhooks::enqueue_order_event(&mut tx, id, WebhookEventType::OrderException, data, now_ms).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
 }
 
 pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -135,6 +153,11 @@ pub(crate) async fn insert_event_detail(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    // The merchant's webhook, committed or rolled back with this change.
+    if let Some(event) = WebhookEventType::for_order_action(action) {
+        let data = serde_json::json!({ "from_status": from.map(|s| s.code()), "to_status": to.code() });
+        crate::webhooks::enqueue_order_event(tx, order_id, event, data, now_ms).await?;
+    }
     Ok(())
 }
 
@@ -311,28 +334,25 @@ impl OrderStore for SqlOrderStore {
 
     async fn submit(&self, merchant: MerchantId, id: OrderId, actor: &Actor, needs_carrier_label: bool, now_ms: i64) -> AppResult<OrderStatus> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
-        let to = apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Submit, actor, now_ms).await?;
-        if let Err(e) = inventory::allocate_order(&mut tx, id, actor, now_ms).await {
-            drop(tx);
-            // Not enough stock: the order stays a Draft, held with the reason on it.
-            if let AppError::Conflict(reason) = &e {
-                sqlx::query("UPDATE orders SET exception = $2, updated_at = $3 WHERE id = $1 AND merchant_id = $4 AND status = 'draft'")
-                    .bind(id)
-                    .bind(reason.as_str())
-                    .bind(now_ms)
-                    .bind(merchant)
-                    .execute(&self.db.pool)
-                    .await
-                    .map_err(db_error)?;
-            }
-            return Err(e);
-        }
-        sqlx::query("UPDATE orders SET submitted_at = $2, exception = '' WHERE id = $1")
+        // Before the transition, so its webhook shows the order as it ends up: a submit clears
+        // an earlier hold (and is rolled back with everything else if it fails).
+        sqlx::query("UPDATE orders SET submitted_at = $2, exception = '' WHERE id = $1 AND merchant_id = $3 AND status = 'draft'")
             .bind(id)
             .bind(now_ms)
+            .bind(merchant)
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+        let to = apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Submit, actor, now_ms).await?;
+        if let Err(e) = inventory::allocate_order(&mut tx, id, actor, now_ms).await {
+            // The submit (and its order.submitted event) is rolled back.
+            drop(tx);
+            // Not enough stock: the order stays a Draft, held with the reason on it.
+            if let AppError::Conflict(reason) = &e {
+                self.hold_draft(merchant, id, ExceptionKind::OutOfStock, reason, now_ms).await?;
+            }
+            return Err(e);
+        }
         if needs_carrier_label {
             queue_label_job(&mut tx, id, now_ms).await?;
         }
@@ -342,16 +362,19 @@ impl OrderStore for SqlOrderStore {
 
     async fn intercept(&self, merchant: MerchantId, id: OrderId, actor: &Actor, now_ms: i64) -> AppResult<Option<String>> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
-        apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Intercept, actor, now_ms).await?;
-        inventory::settle_order(&mut tx, id, false, actor, now_ms).await?;
-        let bought: Option<String> = sqlx::query("SELECT carrier_label_id FROM orders WHERE id = $1 AND label_status = 'ready'")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .map(|r| r.col("carrier_label_id"))
-            .transpose()?
-            .flatten();
+        // The label is dealt with before the transition, so its webhook shows the order as it
+        // ends up; if the order cannot be intercepted, all of it is rolled back.
+        let bought: Option<String> = sqlx::query(
+            "SELECT carrier_label_id FROM orders WHERE id = $1 AND merchant_id = $2 AND status = 'submitted' AND label_status = 'ready'",
+        )
+        .bind(id)
+        .bind(merchant)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .map(|r| r.col("carrier_label_id"))
+        .transpose()?
+        .flatten();
         // A queued purchase is called off; a bought label is voided by the caller.
         sqlx::query("UPDATE label_jobs SET status = 'cancelled', updated_at = $2 WHERE order_id = $1 AND status IN ('pending', 'running')")
             .bind(id)
@@ -363,13 +386,16 @@ impl OrderStore for SqlOrderStore {
         sqlx::query(
             "UPDATE orders SET label_status = $2, label_error = '',
                     tracking_no = CASE WHEN label_status IN ('pending', 'ready', 'failed') THEN '' ELSE tracking_no END
-             WHERE id = $1",
+             WHERE id = $1 AND merchant_id = $3 AND status = 'submitted'",
         )
         .bind(id)
         .bind(label_status.code())
+        .bind(merchant)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        apply_transition(&mut tx, OrderScope::Merchant(merchant), id, OrderAction::Intercept, actor, now_ms).await?;
+        inventory::settle_order(&mut tx, id, false, actor, now_ms).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(bought)
     }
