@@ -117,7 +117,9 @@ pub fn WebhooksPage() -> impl IntoView {
             <div class="page-head">
                 <h1>"Webhooks"</h1>
                 <div class="head-actions">
-                    <button class="btn btn-primary" type="button" on:click=move |_| { flash.set(None); dialog.set(Some(OpenDialog::Add)); }>"Add Endpoint"</button>
+                    <IfAllowed permission=Permission::ManageIntegrations>
+                        <button class="btn btn-primary" type="button" on:click=move |_| { flash.set(None); dialog.set(Some(OpenDialog::Add)); }>"Add Endpoint"</button>
+                    </IfAllowed>
                 </div>
             </div>
             <p class="hint page-intro">
@@ -226,6 +228,7 @@ fn EndpointTable(
             };
             let switch_id = format!("endpoint-enabled-{id}");
             let disabled = !e.enabled;
+            let manage = may(Permission::ManageIntegrations);
             view! {
                 <tr data-endpoint-id=id data-url=e.url.clone()>
                     <td data-label="URL" class="endpoint-url">
@@ -235,18 +238,18 @@ fn EndpointTable(
                     <td data-label="Events"><span class="tags event-tags">{events}</span></td>
                     <td data-label="Enabled">
                         <label class="switch">
-                            <input id=switch_id type="checkbox" role="switch" prop:checked=e.enabled
+                            <input id=switch_id type="checkbox" role="switch" prop:checked=e.enabled disabled=move || !manage.get()
                                 aria-label=format!("Enabled {}", e.url)
                                 on:change=move |ev| on_enable.run((id, event_target_checked(&ev)))/>
                             <span>{if e.enabled { "On" } else { "Off" }}</span>
                         </label>
                     </td>
                     <td data-label="Last delivery">{last}</td>
-                    <td class="actions"><div class="row-actions">
+                    <td class="actions"><IfAllowed permission=Permission::ManageIntegrations><div class="row-actions">
                         <button type="button" class="btn btn-small" data-action="test" disabled=disabled on:click=move |_| on_test.run(id)>"Send test"</button>
                         <button type="button" class="btn btn-small" data-action="edit" on:click=move |_| on_edit.run(stored.get_value())>"Edit"</button>
                         <button type="button" class="btn btn-small btn-warn" data-action="delete" on:click=move |_| on_delete.run(stored.get_value())>"Delete"</button>
-                    </div></td>
+                    </div></IfAllowed></td>
                 </tr>
             }
         })
@@ -306,8 +309,10 @@ fn DeliveryTable(
                         <button type="button" class="btn btn-small" data-action="details" aria-expanded=move || open().to_string() on:click=toggle>
                             {move || if open() { "Hide" } else { "Details" }}
                         </button>
-                        <button type="button" class="btn btn-small" data-action="resend" disabled=sending
-                            on:click=move |_| on_resend.run(id)>"Re-send"</button>
+                        <IfAllowed permission=Permission::ManageIntegrations>
+                            <button type="button" class="btn btn-small" data-action="resend" disabled=sending
+                                on:click=move |_| on_resend.run(id)>"Re-send"</button>
+                        </IfAllowed>
                     </div></td>
                 </tr>
                 {move || open().then(|| view! { <DeliveryDetail delivery=detail.get_value()/> })}
