@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/stores") view=StoresPage/>
                 <Route path=path!("/sync-log") view=SyncLogPage/>
                 <Route path=path!("/sku-mappings") view=SkuMappingsPage/>
+                <Route path=path!("/settings/api-tokens") view=ApiTokensPage/>
                 <Route path=path!("/floor") view=FloorPage/>
                 <Route path=path!("/floor/waves") view=WavesPage/>
                 <Route path=path!("/floor/waves/:id") view=PickPage/>

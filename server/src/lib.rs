@@ -8,6 +8,7 @@ pub mod label_worker;
 pub mod pdf;
 pub mod picklist;
 pub mod platform_worker;
+pub mod rest;
 pub mod secrets;
 pub mod seed;
 pub mod shopify;
@@ -206,6 +207,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         orders: Arc::new(SqlOrderStore::new(db.clone())),
         catalog: Arc::new(SqlCatalogStore::new(db.clone())),
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
+        api_tokens: Arc::new(SqlApiTokenStore::new(db.clone())),
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
         platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets.clone())),
@@ -213,7 +215,8 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         carrier,
         clock,
     };
-    let router = web::router(config.leptos_options(), AppState { services, labels });
+    let idempotency = rest::idempotency::IdempotencyStore::new(db.clone(), services.clock.clone());
+    let router = web::router(config.leptos_options(), AppState { services, labels, idempotency });
     Ok(App { router, db, sandbox, shopify, shopify_url, secrets })
 }
 

@@ -1,5 +1,5 @@
-//! The HTTP surface: Leptos pages and server functions, the label upload/download routes, and
-//! the guard that sends signed-out visitors to the login page.
+//! The HTTP surface: Leptos pages and server functions, the label upload/download routes, the
+//! REST API (`crate::rest`), and the guard that sends signed-out visitors to the login page.
 
 use std::sync::Arc;
 
@@ -26,6 +26,8 @@ use crate::stores::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};
 pub struct AppState {
     pub services: Services,
     pub labels: Arc<SqlLabelStore>,
+    /// `Idempotency-Key` answers of the REST API.
+    pub idempotency: crate::rest::idempotency::IdempotencyStore,
 }
 
 pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
@@ -43,6 +45,8 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         // Room for a 10 MB file plus the multipart framing; anything larger is cut off early.
         .layer(DefaultBodyLimit::max(MAX_LABEL_BYTES as usize + 64 * 1024))
         .with_state(state.clone());
+    // The REST API: bearer tokens only, its own body limit and JSON errors.
+    let rest = crate::rest::router(state.clone());
 
     Router::new()
         .leptos_routes_with_context(&leptos_options, routes, provide_services, {
@@ -52,6 +56,7 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(labels)
+        .merge(rest)
         .route("/healthz", get(|| async { "ok" }))
         .layer(from_fn(error_status_from_body))
         .layer(from_fn_with_state(state, page_guard))

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod floor;
 pub mod orders;
 pub mod platform;
+pub mod tokens;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -79,6 +80,11 @@ pub(crate) mod ssr {
             (Role::Merchant, Some(m)) => Ok((user, m)),
             _ => Err(AppError::Forbidden),
         }
+    }
+
+    /// A merchant administrator (API tokens). TEMP until roles land: every merchant user.
+    pub async fn require_merchant_admin() -> Result<(CurrentUser, MerchantId), AppError> {
+        require_merchant().await
     }
 
     /// A warehouse user and the warehouse they work in.

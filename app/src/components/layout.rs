@@ -24,6 +24,7 @@ pub fn MerchantLayout(children: Children) -> impl IntoView {
                 {nav("/platform-orders", "Platform Orders")}
                 {nav("/stores", "Stores")}
                 {nav("/sku-mappings", "SKU Mapping")}
+                {nav("/settings/api-tokens", "API Tokens")}
             </nav>
             <div class="spacer"></div>
             <Suspense fallback=|| ()>

@@ -2,6 +2,7 @@
 //! No leptos, no sqlx, no regex here: this is the one place a rule lives.
 
 pub mod account;
+pub mod api_token;
 pub mod address_parser;
 pub mod catalog;
 pub mod floor;
@@ -15,6 +16,7 @@ pub mod time;
 pub mod validation;
 
 pub use account::*;
+pub use api_token::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};
 pub use catalog::*;
 pub use floor::*;

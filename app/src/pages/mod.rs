@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod api_tokens;
 mod floor;
 mod home;
 mod login;
@@ -8,6 +9,7 @@ mod order_form;
 mod order_list;
 mod platform;
 
+pub use api_tokens::*;
 pub use floor::*;
 pub use home::*;
 pub use login::*;

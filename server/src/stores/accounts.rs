@@ -30,11 +30,11 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
 }
 
 /// Sessions are stored by the hash of their token, so a leaked table cannot be replayed.
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn user_from_row(r: &AnyRow) -> AppResult<CurrentUser> {
+pub(crate) fn user_from_row(r: &AnyRow) -> AppResult<CurrentUser> {
     let role: String = r.col("role")?;
     Ok(CurrentUser {
         id: r.col("id")?,

@@ -2,6 +2,7 @@
 //! (`$n` placeholders work on SQLite too); only the migrations differ per dialect.
 
 mod accounts;
+mod api_tokens;
 mod catalog;
 pub mod floor;
 pub mod inventory;
@@ -10,6 +11,7 @@ pub mod orders;
 pub mod platform;
 
 pub use accounts::{hash_password, SqlAccountStore};
+pub use api_tokens::SqlApiTokenStore;
 pub use catalog::SqlCatalogStore;
 pub use floor::SqlFloorStore;
 pub use labels::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};
