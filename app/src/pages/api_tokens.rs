@@ -90,9 +90,10 @@ fn CreateTokenForm(on_created: Callback<CreatedApiToken>) -> impl IntoView {
         .into_iter()
         .map(|scope| {
             let id = format!("scope-{}", scope.code().replace(':', "-"));
+            let label_for = id.clone();
             let checked = move || input.with(|i| i.scopes.contains(&scope));
             view! {
-                <label class="scope-option" for=id.clone()>
+                <label class="scope-option" for=label_for>
                     <input type="checkbox" id=id data-scope=scope.code() prop:checked=checked
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -110,7 +111,7 @@ fn CreateTokenForm(on_created: Callback<CreatedApiToken>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <form class="card token-form" on:submit=submit novalidate>
+        <form class="card token-form" on:submit=submit>
             <h2>"Create Token"</h2>
             <div class="token-form-grid">
                 <div class="field">

@@ -111,19 +111,36 @@ pub struct ApiBody {
     is_json: bool,
 }
 
+/// An oversized body is still read (and dropped) up to this size, so the client, which is
+/// still sending, gets the 413 instead of a cut connection. Beyond it the connection is cut.
+const DRAIN_LIMIT: usize = 16 * MAX_BODY_BYTES;
+
 impl<S: Send + Sync> FromRequest<S> for ApiBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        use futures_util::StreamExt;
         let is_json = is_json(req.headers());
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::body_too_large(MAX_BODY_BYTES)
-            } else {
-                ApiError::bad_request(ApiError::detail(&e.body_text()))
+        let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+            return Err(ApiError::body_too_large(MAX_BODY_BYTES));
+        }
+        let mut stream = req.into_body().into_data_stream();
+        let mut kept = Vec::new();
+        let mut total = 0usize;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| ApiError::bad_request(format!("The body could not be read: {}", ApiError::detail(&e.to_string()))))?;
+            total += chunk.len();
+            if total <= MAX_BODY_BYTES {
+                kept.extend_from_slice(&chunk);
+            } else if total > DRAIN_LIMIT {
+                break;
             }
-        })?;
-        Ok(ApiBody { bytes, is_json })
+        }
+        if total > MAX_BODY_BYTES {
+            return Err(ApiError::body_too_large(MAX_BODY_BYTES));
+        }
+        Ok(ApiBody { bytes: Bytes::from(kept), is_json })
     }
 }
 

@@ -14,7 +14,7 @@ use super::error::ApiError;
 use crate::web::AppState;
 
 /// A scope an endpoint needs, as a type, so the extractor checks it before anything else runs.
-pub trait RequiredScope {
+pub trait RequiredScope: Send + Sync {
     const SCOPE: ApiScope;
 }
 
