@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sync-log") view=SyncLogPage/>
                 <Route path=path!("/sku-mappings") view=SkuMappingsPage/>
                 <Route path=path!("/settings/webhooks") view=WebhooksPage/>
+                <Route path=path!("/settings/api-tokens") view=ApiTokensPage/>
                 <Route path=path!("/floor") view=FloorPage/>
                 <Route path=path!("/floor/waves") view=WavesPage/>
                 <Route path=path!("/floor/waves/:id") view=PickPage/>

@@ -57,6 +57,21 @@ pub trait OrderStore: Send + Sync {
 pub trait CatalogStore: Send + Sync {
     /// Everything a merchant can order from (for the form).
     async fn catalog_for_merchant(&self, merchant: MerchantId) -> AppResult<Catalog>;
+    /// Stock of the merchant's SKUs in the warehouses it uses (one row per SKU), by SKU code.
+    async fn merchant_stock(&self, merchant: MerchantId, warehouse: Option<WarehouseId>) -> AppResult<Vec<SkuStock>>;
+}
+
+/// Personal API tokens: stored by their SHA-256 only; the plaintext exists once, in the
+/// answer to `create`.
+#[async_trait]
+pub trait ApiTokenStore: Send + Sync {
+    async fn list(&self, merchant: MerchantId) -> AppResult<Vec<ApiTokenInfo>>;
+    /// A new token for `owner` with the (validated) input; returns it with the plaintext.
+    async fn create(&self, owner: &CurrentUser, merchant: MerchantId, input: &ApiTokenInput, now_ms: i64) -> AppResult<CreatedApiToken>;
+    /// Revoked at once (NotFound for another merchant's token; revoking twice is a no-op).
+    async fn revoke(&self, merchant: MerchantId, id: ApiTokenId, now_ms: i64) -> AppResult<()>;
+    /// The owner (still a user of the token's merchant) and scopes of an active token.
+    async fn authenticate(&self, token: &str, now_ms: i64) -> AppResult<Option<(CurrentUser, Vec<ApiScope>)>>;
 }
 
 /// What a password check found.
@@ -251,6 +266,7 @@ pub struct Services {
     pub orders: Arc<dyn OrderStore>,
     pub catalog: Arc<dyn CatalogStore>,
     pub accounts: Arc<dyn AccountStore>,
+    pub api_tokens: Arc<dyn ApiTokenStore>,
     pub labels: Arc<dyn LabelStore>,
     pub floor: Arc<dyn FloorStore>,
     pub platform_orders: Arc<dyn PlatformStore>,

@@ -8,6 +8,7 @@ pub mod label_worker;
 pub mod pdf;
 pub mod picklist;
 pub mod platform_worker;
+pub mod rest;
 pub mod secrets;
 pub mod seed;
 pub mod shopify;
@@ -255,6 +256,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         orders: Arc::new(SqlOrderStore::new(db.clone())),
         catalog: Arc::new(SqlCatalogStore::new(db.clone())),
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
+        api_tokens: Arc::new(SqlApiTokenStore::new(db.clone())),
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
         platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets.clone())),
@@ -264,8 +266,9 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         clock,
         secure_cookies: config.public_origin.as_deref().is_some_and(|o| o.starts_with("https://")),
     };
+    let idempotency = rest::idempotency::IdempotencyStore::new(db.clone(), services.clock.clone());
     let web = web::WebSecurity { public_origin: config.public_origin.clone(), client_ip_header: config.client_ip_header.clone() };
-    let router = web::router(config.leptos_options(), AppState { services, labels, web });
+    let router = web::router(config.leptos_options(), AppState { services, labels, web, idempotency });
     Ok(App { router, db, sandbox, shopify, shopify_url, secrets })
 }
 

@@ -1,5 +1,5 @@
-//! The HTTP surface: Leptos pages and server functions, the label upload/download routes, and
-//! the guard that sends signed-out visitors to the login page.
+//! The HTTP surface: Leptos pages and server functions, the label upload/download routes, the
+//! REST API (`crate::rest`), and the guard that sends signed-out visitors to the login page.
 
 use std::sync::Arc;
 
@@ -30,6 +30,8 @@ pub struct AppState {
     pub services: Services,
     pub labels: Arc<SqlLabelStore>,
     pub web: WebSecurity,
+    /// `Idempotency-Key` answers of the REST API.
+    pub idempotency: crate::rest::idempotency::IdempotencyStore,
 }
 
 /// How the HTTP layer tells who and where a request comes from.
@@ -58,6 +60,8 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         // Room for a 10 MB file plus the multipart framing; anything larger is cut off early.
         .layer(DefaultBodyLimit::max(MAX_LABEL_BYTES as usize + 64 * 1024))
         .with_state(state.clone());
+    // The REST API: bearer tokens only, its own body limit and JSON errors.
+    let rest = crate::rest::router(state.clone());
 
     Router::new()
         .leptos_routes_with_context(&leptos_options, routes, provide_services, {
@@ -69,6 +73,7 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         // Pages and server functions: a form is a few KB; anything near this is not one of ours.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_FORM_BODY_BYTES))
         .merge(labels)
+        .merge(rest)
         .route("/healthz", get(|| async { "ok" }))
         .layer(from_fn(error_status_from_body))
         .layer(from_fn_with_state(state.clone(), page_guard))

@@ -59,6 +59,8 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM floor_commands",
         "SELECT COUNT(*) FROM users",
         "SELECT COUNT(*) FROM webhook_endpoints",
+        "SELECT COUNT(*) FROM api_tokens",
+        "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL",
         "SELECT CAST(COALESCE(SUM(enabled), 0) AS BIGINT) FROM webhook_endpoints",
     ] {
         out.push(scalar(app, sql).await);
@@ -91,6 +93,7 @@ struct Targets {
     label: String,
     webhook_endpoint: i64,
     webhook_delivery: i64,
+    api_token: i64,
     draft_for_globex: OrderDraft,
 }
 
@@ -113,6 +116,8 @@ async fn targets(app: &TestApp) -> Targets {
     let created: Value = acme.call("webhooks/endpoints/create", json!({ "input": endpoint })).await.ok();
     let webhook_endpoint = created["endpoint"]["id"].as_i64().unwrap_or_else(|| panic!("endpoint id in {created}"));
     let webhook_delivery: i64 = acme.call("webhooks/endpoints/test", json!({ "id": webhook_endpoint })).await.ok();
+    let token = ApiTokenInput { name: "probe".into(), scopes: vec![ApiScope::OrdersRead] };
+    let token: CreatedApiToken = acme.call("tokens/create", json!({ "input": token })).await.ok();
     Targets {
         order: id_of(app, "SELECT id FROM orders WHERE merchant_id = 1 AND status = 'submitted' ORDER BY id LIMIT 1").await,
         store: id_of(app, "SELECT id FROM stores WHERE merchant_id = 1 ORDER BY id LIMIT 1").await,
@@ -124,6 +129,7 @@ async fn targets(app: &TestApp) -> Targets {
         label: label["id"].as_str().expect("label id").to_string(),
         webhook_endpoint,
         webhook_delivery,
+        api_token: token.info.id,
         draft_for_globex: common::miami_draft(&globex_catalog, "USPS_GA"),
     }
 }
@@ -186,6 +192,9 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
         ("webhooks/endpoints/test", manage, json!({ "id": t.webhook_endpoint })),
         ("webhooks/deliveries", view, json!({ "query": DeliveryQuery { endpoint_id: Some(t.webhook_endpoint), ..Default::default() } })),
         ("webhooks/deliveries/resend", manage, json!({ "id": t.webhook_delivery })),
+        ("tokens/list", manage, json!({})),
+        ("tokens/create", manage, json!({ "input": ApiTokenInput { name: "x".into(), scopes: vec![ApiScope::OrdersRead] } })),
+        ("tokens/revoke", manage, json!({ "id": t.api_token })),
         ("floor/context", floor, json!({})),
         ("floor/select-warehouse", floor, json!({ "warehouse": t.lax })),
         ("floor/wave-queue", floor, json!({ "filter": WaveFilter::default() })),
@@ -208,7 +217,7 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
 
 /// Server functions that never take another tenant's object: they list or act on the
 /// caller's own data (checked by `lists_hold_only_the_callers_data`) or on the caller alone.
-const OWN_DATA_ONLY: [&str; 16] = [
+const OWN_DATA_ONLY: [&str; 18] = [
     "auth/logout",
     "auth/logout-everywhere",
     "auth/change-password",
@@ -225,6 +234,8 @@ const OWN_DATA_ONLY: [&str; 16] = [
     "floor/manifest",
     "webhooks/endpoints",
     "webhooks/endpoints/create",
+    "tokens/list",
+    "tokens/create",
 ];
 
 async fn every_server_function_is_in_the_matrix(backend: Backend) {

@@ -7,6 +7,7 @@ pub mod floor;
 pub mod orders;
 pub mod platform;
 pub mod webhooks;
+pub mod tokens;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

@@ -71,18 +71,14 @@ pub async fn sync_log(store_id: Option<StoreId>) -> Result<Vec<SyncTask>, AppErr
 pub async fn list_platform_orders(query: PlatformOrderQuery) -> Result<PlatformOrderPage, AppError> {
     use crate::api::ssr::*;
     let (_, merchant) = require_merchant().await?;
-    let too_long = [&query.order_no, &query.recipient_name, &query.tracking_no, &query.source_channel].iter().any(|s| s.chars().count() > 100);
-    if too_long {
-        return Err(ValidationErrors::single("search", "Search text is too long (max 100 characters)").into());
-    }
-    services()?.platform_orders.list(merchant, &query).await
+    service::list(&services()?, merchant, &query).await
 }
 
 #[server(endpoint = "platform/orders/get", input = Json)]
 pub async fn get_platform_order(id: PlatformOrderId) -> Result<PlatformOrderDetail, AppError> {
     use crate::api::ssr::*;
     let (_, merchant) = require_merchant().await?;
-    services()?.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)
+    service::get(&services()?, merchant, id).await
 }
 
 #[server(endpoint = "platform/source-channels", input = Json)]
@@ -98,10 +94,7 @@ pub async fn platform_source_channels() -> Result<Vec<String>, AppError> {
 pub async fn dispatch_platform_order(id: PlatformOrderId, request: DispatchRequest) -> Result<OrderId, AppError> {
     use crate::api::ssr::*;
     let (user, merchant) = require_merchant_worker().await?;
-    let svc = services()?;
-    let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
-    let order = svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)?;
-    dispatch::dispatch_one(&svc, &user, merchant, &catalog, &order, request).await
+    service::dispatch(&services()?, &user, merchant, id, request).await
 }
 
 /// Most orders one 【Batch Dispatch to Warehouse】 request takes; the page sends bigger batches
@@ -271,6 +264,36 @@ pub async fn platform_history(object: HistoryOf) -> Result<Vec<AuditEntry>, AppE
     services()?.platform_orders.history(merchant, object).await
 }
 
+/// The platform order rules both entry points share: these server functions and the REST
+/// API (`server::rest`) call the same functions, so they answer with the same errors.
+#[cfg(feature = "ssr")]
+pub mod service {
+    use crate::domain::*;
+    use crate::error::AppError;
+    use crate::ports::Services;
+
+    pub const MAX_SEARCH_LEN: usize = 100;
+
+    pub async fn list(svc: &Services, merchant: MerchantId, query: &PlatformOrderQuery) -> Result<PlatformOrderPage, AppError> {
+        let texts = [&query.order_no, &query.recipient_name, &query.tracking_no, &query.source_channel];
+        if texts.iter().any(|s| s.chars().count() > MAX_SEARCH_LEN) {
+            return Err(ValidationErrors::single("search", format!("Search text is too long (max {MAX_SEARCH_LEN} characters)")).into());
+        }
+        svc.platform_orders.list(merchant, query).await
+    }
+
+    pub async fn get(svc: &Services, merchant: MerchantId, id: PlatformOrderId) -> Result<PlatformOrderDetail, AppError> {
+        svc.platform_orders.get(merchant, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// 【Dispatch to Warehouse】 for one order: creates the dropship order (Submitted) and links it.
+    pub async fn dispatch(svc: &Services, user: &CurrentUser, merchant: MerchantId, id: PlatformOrderId, request: DispatchRequest) -> Result<OrderId, AppError> {
+        let catalog = svc.catalog.catalog_for_merchant(merchant).await?;
+        let order = get(svc, merchant, id).await?;
+        super::dispatch::dispatch_one(svc, user, merchant, &catalog, &order, request).await
+    }
+}
+
 #[cfg(feature = "ssr")]
 mod dispatch {
     use crate::api::ssr::*;
@@ -294,6 +317,8 @@ mod dispatch {
         if !PlatformAction::Dispatch.allowed(&state) {
             return Err(AppError::Conflict(PlatformAction::Dispatch.refusal(&state)));
         }
+        // Dialog input (bindings become mappings): shown next to the fields, not kept.
+        validate_bindings(order, &request.bindings, catalog)?;
         let channel = request.channel_id.and_then(|c| catalog.channel(c));
         let mappings = svc.platform_orders.mapping_table(merchant, order.summary.store_id).await?;
         let now = svc.clock.now_ms();

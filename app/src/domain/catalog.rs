@@ -9,7 +9,9 @@ pub type SkuId = i64;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Warehouse {
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub id: WarehouseId,
     pub code: String,
     pub name: String,
@@ -22,13 +24,16 @@ pub struct Warehouse {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum BusinessKind {
     B2C,
     B2B,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BusinessType {
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub id: BusinessTypeId,
     pub code: String,
     pub name: String,
@@ -36,6 +41,7 @@ pub struct BusinessType {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum SignatureOption {
     Direct,
     Indirect,
@@ -85,9 +91,13 @@ impl SignatureOption {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Channel {
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub id: ChannelId,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub warehouse_id: WarehouseId,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub business_type_id: BusinessTypeId,
     pub code: String,
     pub carrier: String,
@@ -112,8 +122,11 @@ pub fn is_self_pickup_code(code: &str) -> bool {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Sku {
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub id: SkuId,
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub warehouse_id: WarehouseId,
     pub code: String,
     pub name: String,
@@ -135,6 +148,7 @@ impl Sku {
 /// What an order is validated against. The browser holds the merchant's whole catalog; the
 /// server loads just the rows the order refers to. Either way the same rules run on it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Catalog {
     pub warehouses: Vec<Warehouse>,
     pub business_types: Vec<BusinessType>,

@@ -342,6 +342,24 @@ impl StockRow {
     }
 }
 
+/// One of a merchant's SKUs in one warehouse, with its stock (the merchant's inventory view).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkuStock {
+    pub sku_id: SkuId,
+    pub sku_code: String,
+    pub sku_name: String,
+    pub warehouse_id: WarehouseId,
+    pub warehouse_code: String,
+    pub on_hand: i64,
+    pub allocated: i64,
+}
+
+impl SkuStock {
+    pub fn available(&self) -> i64 {
+        self.on_hand - self.allocated
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AdjustmentKind {
     /// Goods arrived: add to on hand.

@@ -2,6 +2,7 @@
 //! No leptos, no sqlx, no regex here: this is the one place a rule lives.
 
 pub mod account;
+pub mod api_token;
 pub mod address_parser;
 pub mod audit;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod webhooks;
 
 pub use account::*;
 pub use audit::*;
+pub use api_token::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};
 pub use catalog::*;
 pub use floor::*;

@@ -30,6 +30,7 @@ pub fn parse_order_no(text: &str) -> Option<OrderId> {
 
 /// A self-pickup label the merchant uploaded (the file itself lives in the label store).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LabelRef {
     pub id: String,
     pub file_name: String,
@@ -37,7 +38,9 @@ pub struct LabelRef {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderLineDraft {
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
     pub sku_id: SkuId,
     pub quantity: i64,
 }
@@ -46,12 +49,16 @@ pub struct OrderLineDraft {
 /// the server by [`crate::domain::validate_for_save`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderDraft {
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub warehouse_id: Option<WarehouseId>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub business_type_id: Option<BusinessTypeId>,
     pub platform_order_no: String,
     pub recipient: Recipient,
     pub lines: Vec<OrderLineDraft>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub channel_id: Option<ChannelId>,
     pub signature_option: Option<SignatureOption>,
     /// Self-pickup only: the merchant's own tracking number.

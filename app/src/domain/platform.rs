@@ -100,6 +100,7 @@ impl StoreInput {
 
 /// B2B orders are acknowledged against stock before dispatch; B2C orders go straight out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum OrderKind {
     B2C,
     B2B,
@@ -211,6 +212,7 @@ pub struct ImportedOrder {
 // ---------------------------------------------------------------- statuses and actions
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum PlatformStatus {
     Pending,
     Processing,
@@ -622,8 +624,11 @@ impl MappingInput {
 /// 【Dispatch to Warehouse】 for one order (or, with `recipient` None, one order of a batch).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DispatchRequest {
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub warehouse_id: Option<WarehouseId>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
     pub channel_id: Option<ChannelId>,
     /// The recipient as corrected in the dialog; None keeps the platform's.
     pub recipient: Option<Recipient>,
@@ -708,6 +713,26 @@ pub fn dispatch_draft(
         label: request.label.clone(),
     }
     .trimmed())
+}
+
+/// SKU bindings chosen in the dispatch dialog are saved as mappings, so each must be for a
+/// platform SKU on this order and name one of the merchant's warehouse SKUs.
+pub fn validate_bindings(order: &PlatformOrderDetail, bindings: &BTreeMap<String, String>, catalog: &Catalog) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    for (platform_sku, code) in bindings {
+        if !order.lines.iter().any(|l| &l.platform_sku == platform_sku) {
+            if errors.first("bindings").is_none() {
+                errors.add("bindings", "A SKU binding names a platform SKU that is not on this order");
+            }
+        } else if !catalog.skus.iter().any(|s| &s.code == code) {
+            errors.add(format!("bindings.{platform_sku}"), "Please choose one of your warehouse SKUs");
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// One order's result in a 【Batch Dispatch to Warehouse】.

@@ -15,6 +15,7 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Recipient {
     pub name: String,
     pub phone: String,

@@ -127,6 +127,7 @@ pub fn shipment_for_quote(
 
 /// Where an order's carrier label stands (self-pickup orders stay `None`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum LabelStatus {
     #[default]
     None,

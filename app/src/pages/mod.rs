@@ -1,6 +1,7 @@
 //! One file per route.
 
 mod account;
+mod api_tokens;
 mod floor;
 mod home;
 mod login;
@@ -11,6 +12,7 @@ mod platform;
 mod webhooks;
 
 pub use account::*;
+pub use api_tokens::*;
 pub use floor::*;
 pub use home::*;
 pub use login::*;

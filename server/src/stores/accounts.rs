@@ -46,11 +46,11 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("no such user, no such password").unwrap_or_default());
 
 /// Sessions are stored by the hash of their token, so a leaked table cannot be replayed.
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn user_from_row(r: &AnyRow) -> AppResult<CurrentUser> {
+pub(crate) fn user_from_row(r: &AnyRow) -> AppResult<CurrentUser> {
     let role: String = r.col("role")?;
     Ok(CurrentUser {
         id: r.col("id")?,

@@ -113,4 +113,35 @@ impl CatalogStore for SqlCatalogStore {
 
         Ok(Catalog { warehouses, business_types, channels, skus })
     }
+
+    async fn merchant_stock(&self, merchant: MerchantId, warehouse: Option<WarehouseId>) -> AppResult<Vec<SkuStock>> {
+        let filter = if warehouse.is_some() { " AND s.warehouse_id = $2" } else { "" };
+        let sql = format!(
+            "SELECT s.id, s.code, s.name, s.warehouse_id, w.code AS warehouse_code,
+                    COALESCE(i.on_hand, 0) AS on_hand, COALESCE(i.allocated, 0) AS allocated
+             FROM skus s
+             JOIN merchant_warehouses mw ON mw.warehouse_id = s.warehouse_id AND mw.merchant_id = s.merchant_id
+             JOIN warehouses w ON w.id = s.warehouse_id
+             LEFT JOIN inventory i ON i.sku_id = s.id
+             WHERE s.merchant_id = $1{filter} ORDER BY s.code, w.code"
+        );
+        let mut query = sqlx::query(&sql).bind(merchant);
+        if let Some(w) = warehouse {
+            query = query.bind(w);
+        }
+        let rows = query.fetch_all(&self.db.pool).await.map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(SkuStock {
+                    sku_id: r.col("id")?,
+                    sku_code: r.col("code")?,
+                    sku_name: r.col("name")?,
+                    warehouse_id: r.col("warehouse_id")?,
+                    warehouse_code: r.col("warehouse_code")?,
+                    on_hand: r.col("on_hand")?,
+                    allocated: r.col("allocated")?,
+                })
+            })
+            .collect()
+    }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod audit;
+mod api_tokens;
 mod catalog;
 pub mod floor;
 pub mod inventory;
@@ -12,6 +13,7 @@ pub mod platform;
 pub mod webhooks;
 
 pub use accounts::{hash_password, SqlAccountStore};
+pub use api_tokens::SqlApiTokenStore;
 pub use catalog::SqlCatalogStore;
 pub use floor::SqlFloorStore;
 pub use labels::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};

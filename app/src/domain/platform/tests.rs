@@ -227,6 +227,19 @@ fn dispatch_builds_a_draft_or_names_the_problem() {
 }
 
 #[test]
+fn bindings_must_be_for_the_order_and_name_a_warehouse_sku() {
+    let cat = catalog();
+    let order = detail(OrderKind::B2C, vec![line(1, "IPOD-GREEN", 2)]);
+    let ok: BTreeMap<String, String> = [("IPOD-GREEN".to_string(), "MUG".to_string())].into();
+    assert_eq!(validate_bindings(&order, &ok, &cat), Ok(()));
+    let foreign: BTreeMap<String, String> = [("x".repeat(100_000), "MUG".to_string()), ("OTHER".to_string(), "MUG".to_string())].into();
+    let e = validate_bindings(&order, &foreign, &cat).expect_err("not on the order");
+    assert_eq!(e.fields["bindings"].len(), 1, "said once: {e:?}");
+    let unknown: BTreeMap<String, String> = [("IPOD-GREEN".to_string(), "NOPE".to_string())].into();
+    assert!(validate_bindings(&order, &unknown, &cat).expect_err("unknown SKU").first("bindings.IPOD-GREEN").is_some());
+}
+
+#[test]
 fn b2b_dispatch_sends_accepted_units_only() {
     let mut a = line(1, "A", 5);
     a.accepted_quantity = Some(2);
