@@ -62,7 +62,7 @@ pub fn MerchantLayout(children: Children) -> impl IntoView {
                 {nav("/stores", "Stores")}
                 {nav("/sku-mappings", "SKU Mapping")}
                 {nav("/settings/webhooks", "Webhooks")}
-                {nav("/settings/api-tokens", "API Tokens")}
+                <IfAllowed permission=Permission::ManageIntegrations>{nav("/settings/api-tokens", "API Tokens")}</IfAllowed>
             </nav>
             <div class="spacer"></div>
             <Suspense fallback=|| ()>
