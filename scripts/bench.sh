@@ -9,7 +9,7 @@ bash scripts/setup-test-services.sh
 mkdir -p target/bench
 
 log "Release build (server opt-level 3, WASM opt-level z + wasm-opt)"
-cargo leptos build --release --split
+cargo leptos build --release
 
 log "Order list at ${BENCH_ROWS:-1000000} rows and create throughput (SQLite, PostgreSQL)"
 export DROPDOCK_BENCH_PG_URL="${DROPDOCK_BENCH_PG_URL:-postgres://dropdock:dropdock@127.0.0.1:5432/postgres}"

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 bash scripts/setup-build-tools.sh
-log "Building the release app (cargo leptos build --release --split)"
-cargo leptos build --release --split
+log "Building the release app (cargo leptos build --release)"
+cargo leptos build --release
 
 mkdir -p data
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/dropdock.db}"

@@ -12,7 +12,7 @@ export DROPDOCK_TEST_PG_URL="${DROPDOCK_TEST_PG_URL:-postgres://dropdock:dropdoc
 export DROPDOCK_TEST_S3_ENDPOINT="${DROPDOCK_TEST_S3_ENDPOINT:-http://127.0.0.1:5055}"
 
 log "Building server and WASM (cargo leptos build, debug)"
-cargo leptos build --split
+cargo leptos build
 
 log "Guard: no server-only crate in the WASM build"
 if cargo tree -p frontend --target wasm32-unknown-unknown -i sqlx 2>/dev/null | grep -q .; then

@@ -9,17 +9,15 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
-mod routes;
 #[cfg(feature = "ssr")]
 pub mod ports;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy};
+use leptos_router::path;
 
-use pages::{LoginPage, NotFoundPage};
-use routes::*;
+use pages::*;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,21 +48,21 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/") view={Lazy::<HomeRoute>::new()}/>
-                <Route path=path!("/orders") view={Lazy::<OrderListRoute>::new()}/>
-                <Route path=path!("/orders/new") view={Lazy::<OrderCreateRoute>::new()}/>
-                <Route path=path!("/orders/:id/edit") view={Lazy::<OrderEditRoute>::new()}/>
-                <Route path=path!("/orders/:id") view={Lazy::<OrderDetailRoute>::new()}/>
-                <Route path=path!("/platform-orders") view={Lazy::<PlatformOrdersRoute>::new()}/>
-                <Route path=path!("/stores") view={Lazy::<StoresRoute>::new()}/>
-                <Route path=path!("/sync-log") view={Lazy::<SyncLogRoute>::new()}/>
-                <Route path=path!("/sku-mappings") view={Lazy::<SkuMappingsRoute>::new()}/>
-                <Route path=path!("/floor") view={Lazy::<FloorRoute>::new()}/>
-                <Route path=path!("/floor/waves") view={Lazy::<WavesRoute>::new()}/>
-                <Route path=path!("/floor/waves/:id") view={Lazy::<PickRoute>::new()}/>
-                <Route path=path!("/floor/pack") view={Lazy::<PackRoute>::new()}/>
-                <Route path=path!("/floor/ship") view={Lazy::<ShipRoute>::new()}/>
-                <Route path=path!("/floor/stock") view={Lazy::<StockRoute>::new()}/>
+                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/orders") view=OrderListPage/>
+                <Route path=path!("/orders/new") view=OrderCreatePage/>
+                <Route path=path!("/orders/:id/edit") view=OrderEditPage/>
+                <Route path=path!("/orders/:id") view=OrderDetailPage/>
+                <Route path=path!("/platform-orders") view=PlatformOrdersPage/>
+                <Route path=path!("/stores") view=StoresPage/>
+                <Route path=path!("/sync-log") view=SyncLogPage/>
+                <Route path=path!("/sku-mappings") view=SkuMappingsPage/>
+                <Route path=path!("/floor") view=FloorPage/>
+                <Route path=path!("/floor/waves") view=WavesPage/>
+                <Route path=path!("/floor/waves/:id") view=PickPage/>
+                <Route path=path!("/floor/pack") view=PackPage/>
+                <Route path=path!("/floor/ship") view=ShipPage/>
+                <Route path=path!("/floor/stock") view=StockPage/>
             </Routes>
         </Router>
     }
