@@ -1,5 +1,5 @@
-import { expect, test, Page, APIRequestContext } from '@playwright/test';
-import { hydrated, login, MERCHANT, screenshot, WAREHOUSE } from './helpers';
+import { expect, Page, APIRequestContext } from '@playwright/test';
+import { hydrated, login, MERCHANT, screenshot, test, WAREHOUSE } from './helpers';
 
 // Seeded LAX1 stock (server/src/seed.rs): bins in walking order, EAN barcodes.
 const MUG = { code: 'MUG-CER-11', barcode: '0850012345011', bin: 'A-01-1' };

@@ -1,11 +1,32 @@
-import { expect, Page, Request } from '@playwright/test';
+import { test as base, expect, Page, Request } from '@playwright/test';
 
 export const MERCHANT = 'merchant@demo.test';
 export const WAREHOUSE = 'warehouse@demo.test';
 export const PASSWORD = 'demo1234';
 
+/** Uncaught errors and Rust panics seen in any page the test waited on to hydrate. */
+const pageErrors: string[] = [];
+const watched = new WeakSet<Page>();
+
+/** Every test fails if a page threw or panicked (a lazy route whose chunk did not load, a
+ *  hydration mismatch), even when what the test looked at still came out right. */
+export const test = base.extend<{ noPageErrors: void }>({
+  noPageErrors: [async ({}, use) => {
+    pageErrors.length = 0;
+    await use();
+    expect(pageErrors, 'errors thrown in the page').toEqual([]);
+  }, { auto: true }],
+});
+
 /** Waits until the WASM has hydrated the page (frontend sets data-hydrated on <body>). */
 export async function hydrated(page: Page) {
+  if (!watched.has(page)) {
+    watched.add(page);
+    page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && m.text().includes('panicked')) pageErrors.push(`${page.url()}: ${m.text()}`);
+    });
+  }
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 }
 

@@ -1,5 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { hydrated, login, MERCHANT } from './helpers';
+import { expect, Page } from '@playwright/test';
+import { hydrated, login, MERCHANT, test } from './helpers';
 
 /** Saves a Draft through the server function, as the form would (the form itself is covered elsewhere). */
 async function saveDraft(page: Page, platformNo: string, address1: string) {

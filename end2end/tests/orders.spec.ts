@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { apiRequests, hydrated, login, MERCHANT, minimalPdf, screenshot, WAREHOUSE } from './helpers';
+import { expect } from '@playwright/test';
+import { apiRequests, hydrated, login, MERCHANT, minimalPdf, screenshot, test, WAREHOUSE } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -1,5 +1,5 @@
-import { expect, test, Locator, Page } from '@playwright/test';
-import { apiRequests, hydrated, login, MERCHANT, screenshot } from './helpers';
+import { expect, Locator, Page } from '@playwright/test';
+import { apiRequests, hydrated, login, MERCHANT, screenshot, test } from './helpers';
 
 // The platform-order pages, driven as a merchant would. The orders come from the in-process
 // sandbox Shopify store (demo shop acme-demo.myshopify.com), imported by the first auto sync.

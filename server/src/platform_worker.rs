@@ -183,21 +183,22 @@ impl PlatformWorker {
         let now = self.clock.now_ms();
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
         let mut counts = SyncCounts { fetched: orders.len() as i64, ..Default::default() };
-        let mut newest = 0i64;
+        let mut imported = Vec::with_capacity(orders.len());
         for order in orders {
             match order {
-                Ok(order) => {
-                    newest = newest.max(order.platform_updated_at_ms);
-                    match upsert_order(&mut tx, merchant, task.store_id, order, now).await? {
-                        Upsert::Created => counts.created += 1,
-                        Upsert::Updated => counts.updated += 1,
-                        Upsert::Unchanged => {}
-                    }
-                }
+                Ok(order) => imported.push(order),
                 Err(reason) => {
                     tracing::warn!(task = task.id, reason, "platform order not imported");
                     counts.failed += 1;
                 }
+            }
+        }
+        let newest = imported.iter().map(|o| o.platform_updated_at_ms).max().unwrap_or(0);
+        for outcome in upsert_orders(&mut tx, merchant, task.store_id, &imported, now).await? {
+            match outcome {
+                Upsert::Created => counts.created += 1,
+                Upsert::Updated => counts.updated += 1,
+                Upsert::Unchanged => {}
             }
         }
         let failures: Vec<&str> = orders.iter().filter_map(|o| o.as_ref().err()).map(String::as_str).take(3).collect();
@@ -368,81 +369,146 @@ fn bind_platform_owned<'q>(q: AnyQuery<'q>, order: &'q ImportedOrder) -> AnyQuer
         .bind(r.postal_code.as_str())
 }
 
-/// Inserts a new platform order, or refreshes the platform-owned fields of a known one
+/// Orders per multi-row INSERT: 26 binds each, far below SQLite's and PostgreSQL's limits.
+const ORDER_BATCH: usize = 100;
+/// Lines per multi-row INSERT (9 binds each).
+const LINE_BATCH: usize = 500;
+
+/// Inserts new platform orders, or refreshes the platform-owned fields of known ones
 /// (amounts, payment, number, recipient, lines' quantities) without touching local work
 /// (dispatch link, acknowledgment, exception). Idempotent on (store, platform order id).
-pub async fn upsert_order(tx: &mut Tx, merchant: MerchantId, store: StoreId, order: &ImportedOrder, now_ms: i64) -> AppResult<Upsert> {
-    // $1..$7 are the local columns below; the platform-owned ones follow from $8.
-    let owned_placeholders: Vec<String> = (8..8 + PLATFORM_OWNED.len()).map(|n| format!("${n}")).collect();
+/// A page is written with a few multi-row statements (new orders, then the known ones'
+/// current state, then every line) instead of two or three per order, so a page of 250 costs
+/// a handful of round trips, not hundreds. One outcome per order, in order.
+pub async fn upsert_orders(tx: &mut Tx, merchant: MerchantId, store: StoreId, orders: &[&ImportedOrder], now_ms: i64) -> AppResult<Vec<Upsert>> {
+    let mut outcomes = Vec::with_capacity(orders.len());
+    for batch in distinct_batches(orders, |o| o.platform_order_id) {
+        outcomes.extend(upsert_batch(tx, merchant, store, batch, now_ms).await?);
+    }
+    Ok(outcomes)
+}
+
+/// Consecutive runs of at most `ORDER_BATCH` orders in which no platform order id repeats, so
+/// an order listed twice is inserted by the first run and compared by the next, as if the
+/// orders were written one by one.
+fn distinct_batches<T>(items: &[T], id: impl Fn(&T) -> i64) -> Vec<&[T]> {
+    let mut batches = Vec::new();
+    let (mut start, mut seen) = (0, std::collections::HashSet::new());
+    for (i, item) in items.iter().enumerate() {
+        if i - start == ORDER_BATCH || !seen.insert(id(item)) {
+            batches.push(&items[start..i]);
+            start = i;
+            seen.clear();
+            seen.insert(id(item));
+        }
+    }
+    if start < items.len() {
+        batches.push(&items[start..]);
+    }
+    batches
+}
+
+/// (values list of `rows` rows of `width` placeholders each, numbered from `first`).
+fn placeholders(rows: usize, width: usize, first: usize, row: impl Fn(&[String]) -> String) -> String {
+    (0..rows)
+        .map(|r| {
+            let p: Vec<String> = (0..width).map(|c| format!("${}", first + r * width + c)).collect();
+            row(&p)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn upsert_batch(tx: &mut Tx, merchant: MerchantId, store: StoreId, batch: &[&ImportedOrder], now_ms: i64) -> AppResult<Vec<Upsert>> {
+    // New orders. $1..$3 are merchant, store and now; each row binds its own 4 local columns
+    // (platform order id, kind, status, ordered_at), then the platform-owned ones.
+    let width = 4 + PLATFORM_OWNED.len();
+    let values = placeholders(batch.len(), width, 4, |p| format!("($1, $2, {}, $3, $3, {})", p[..4].join(", "), p[4..].join(", ")));
     let insert = format!(
         "INSERT INTO platform_orders (merchant_id, store_id, platform_order_id, kind, status, ordered_at, created_at, updated_at, {})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, {})
+         VALUES {values}
          ON CONFLICT (store_id, platform_order_id) DO NOTHING
-         RETURNING id",
-        PLATFORM_OWNED.join(", "),
-        owned_placeholders.join(", ")
+         RETURNING id, platform_order_id",
+        PLATFORM_OWNED.join(", ")
     );
-    let q = sqlx::query(&insert)
-        .bind(merchant)
-        .bind(store)
-        .bind(order.platform_order_id)
-        .bind(order.kind.code())
-        .bind(initial_status(order).code())
-        .bind(order.ordered_at_ms)
-        .bind(now_ms);
-    let inserted = bind_platform_owned(q, order).fetch_optional(&mut **tx).await.map_err(db_error)?;
-    let (id, outcome): (PlatformOrderId, Upsert) = match inserted {
-        Some(row) => (row.col("id")?, Upsert::Created),
-        None => {
-            let row = sqlx::query("SELECT id, status, platform_updated_at FROM platform_orders WHERE store_id = $1 AND platform_order_id = $2")
-                .bind(store)
-                .bind(order.platform_order_id)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(db_error)?;
-            let id: PlatformOrderId = row.col("id")?;
+    let mut q = sqlx::query(&insert).bind(merchant).bind(store).bind(now_ms);
+    for order in batch {
+        q = q.bind(order.platform_order_id).bind(order.kind.code()).bind(initial_status(order).code()).bind(order.ordered_at_ms);
+        q = bind_platform_owned(q, order);
+    }
+    let mut created = std::collections::HashMap::new();
+    for row in q.fetch_all(&mut **tx).await.map_err(db_error)? {
+        created.insert(row.col::<i64>("platform_order_id")?, row.col::<PlatformOrderId>("id")?);
+    }
+
+    // Known orders: their local state decides whether anything changed.
+    let mut known = std::collections::HashMap::new();
+    let known_ids: Vec<i64> = batch.iter().map(|o| o.platform_order_id).filter(|id| !created.contains_key(id)).collect();
+    if !known_ids.is_empty() {
+        let list: Vec<String> = (0..known_ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let select = format!(
+            "SELECT id, platform_order_id, status, platform_updated_at FROM platform_orders WHERE store_id = $1 AND platform_order_id IN ({})",
+            list.join(", ")
+        );
+        let mut q = sqlx::query(&select).bind(store);
+        for id in &known_ids {
+            q = q.bind(*id);
+        }
+        for row in q.fetch_all(&mut **tx).await.map_err(db_error)? {
             let status_code: String = row.col("status")?;
             let local = PlatformStatus::from_code(&status_code).ok_or(AppError::Internal)?;
             let seen: i64 = row.col("platform_updated_at")?;
-            let status = status_after_sync(local, order);
-            if seen == order.platform_updated_at_ms && status == local {
-                return Ok(Upsert::Unchanged);
-            }
-            // $1..$3 are id, status, updated_at; the platform-owned columns follow from $4.
-            let sets: Vec<String> = PLATFORM_OWNED.iter().zip(4..).map(|(col, n)| format!("{col} = ${n}")).collect();
-            let update = format!("UPDATE platform_orders SET status = $2, updated_at = $3, {} WHERE id = $1", sets.join(", "));
-            let before = if status != local { crate::stores::platform::platform_order_state(tx, merchant, id).await? } else { None };
-            let q = sqlx::query(&update).bind(id).bind(status.code()).bind(now_ms);
-            bind_platform_owned(q, order).execute(&mut **tx).await.map_err(db_error)?;
-            if let Some(before) = before {
-                // Status moves made by the platform (fulfilled → Completed, cancelled there).
-                crate::stores::platform::audit_platform_order(tx, merchant, None, id, "Changed at the platform", &before, now_ms).await?;
-            }
-            (id, Upsert::Updated)
+            known.insert(row.col::<i64>("platform_order_id")?, (row.col::<PlatformOrderId>("id")?, local, seen));
         }
-    };
-    if !order.lines.is_empty() {
-        // One statement for all lines of the order.
-        let values: Vec<String> = (0..order.lines.len())
-            .map(|i| {
-                let p: Vec<String> = (1..=9).map(|c| format!("${}", i * 9 + c)).collect();
-                format!("({})", p.join(", "))
-            })
-            .collect();
+    }
+
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut lines: Vec<(PlatformOrderId, usize, &ImportedLine)> = Vec::new();
+    for order in batch {
+        let (id, outcome) = match created.get(&order.platform_order_id) {
+            Some(id) => (*id, Upsert::Created),
+            None => {
+                let &(id, local, seen) = known.get(&order.platform_order_id).ok_or_else(|| {
+                    tracing::error!(order = order.platform_order_id, "platform order neither inserted nor found");
+                    AppError::Internal
+                })?;
+                let status = status_after_sync(local, order);
+                if seen == order.platform_updated_at_ms && status == local {
+                    outcomes.push(Upsert::Unchanged);
+                    continue;
+                }
+                // $1..$3 are id, status, updated_at; the platform-owned columns follow from $4.
+                let sets: Vec<String> = PLATFORM_OWNED.iter().zip(4..).map(|(col, n)| format!("{col} = ${n}")).collect();
+                let update = format!("UPDATE platform_orders SET status = $2, updated_at = $3, {} WHERE id = $1", sets.join(", "));
+                let before = if status != local { crate::stores::platform::platform_order_state(tx, merchant, id).await? } else { None };
+                let q = sqlx::query(&update).bind(id).bind(status.code()).bind(now_ms);
+                bind_platform_owned(q, order).execute(&mut **tx).await.map_err(db_error)?;
+                if let Some(before) = before {
+                    // Status moves made by the platform (fulfilled → Completed, cancelled there).
+                    crate::stores::platform::audit_platform_order(tx, merchant, None, id, "Changed at the platform", &before, now_ms).await?;
+                }
+                (id, Upsert::Updated)
+            }
+        };
+        outcomes.push(outcome);
+        lines.extend(order.lines.iter().enumerate().map(|(position, line)| (id, position, line)));
+    }
+
+    for chunk in lines.chunks(LINE_BATCH) {
         let sql = format!(
             "INSERT INTO platform_order_lines (platform_order_id, line_id, position, platform_sku, title, quantity, fulfillable_quantity, price_minor, requires_shipping)
              VALUES {}
              ON CONFLICT (platform_order_id, line_id) DO UPDATE SET position = excluded.position, platform_sku = excluded.platform_sku,
                  title = excluded.title, quantity = excluded.quantity, fulfillable_quantity = excluded.fulfillable_quantity,
                  price_minor = excluded.price_minor, requires_shipping = excluded.requires_shipping",
-            values.join(", ")
+            placeholders(chunk.len(), 9, 1, |p| format!("({})", p.join(", ")))
         );
         let mut q = sqlx::query(&sql);
-        for (position, line) in order.lines.iter().enumerate() {
+        for (id, position, line) in chunk {
             q = q
-                .bind(id)
+                .bind(*id)
                 .bind(line.platform_line_id)
-                .bind(position as i64)
+                .bind(*position as i64)
                 .bind(line.platform_sku.as_str())
                 .bind(line.title.as_str())
                 .bind(line.quantity)
@@ -452,7 +518,7 @@ pub async fn upsert_order(tx: &mut Tx, merchant: MerchantId, store: StoreId, ord
         }
         q.execute(&mut **tx).await.map_err(db_error)?;
     }
-    Ok(outcome)
+    Ok(outcomes)
 }
 
 /// Queues the writeback of a dispatched order's shipment (called in the floor's Ship
@@ -473,4 +539,19 @@ pub async fn queue_writeback(tx: &mut Tx, order: OrderId, now_ms: i64) -> AppRes
     .await
     .map_err(db_error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_bounded_and_never_repeat_an_order() {
+        let ids: Vec<i64> = (0..250).collect();
+        let sizes: Vec<usize> = distinct_batches(&ids, |id| *id).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [100, 100, 50]);
+        let repeated = [1i64, 2, 1, 3, 3];
+        assert_eq!(distinct_batches(&repeated, |id| *id), [&[1, 2][..], &[1, 3][..], &[3][..]]);
+        assert!(distinct_batches(&[] as &[i64], |id| *id).is_empty());
+    }
 }
