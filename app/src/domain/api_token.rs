@@ -49,6 +49,15 @@ impl ApiScope {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// What the token's owner must be allowed to do for a request with this scope: a token
+    /// never does more than its owner's role may.
+    pub fn permission(self) -> super::Permission {
+        match self {
+            Self::OrdersRead | Self::PlatformOrdersRead | Self::InventoryRead => super::Permission::ViewMerchantData,
+            Self::OrdersWrite | Self::PlatformOrdersWrite => super::Permission::WorkOrders,
+        }
+    }
+
     /// What the scope allows, for the token form.
     pub fn description(self) -> &'static str {
         match self {

@@ -95,6 +95,7 @@ impl From<AppError> for ApiError {
             AppError::Forbidden => ("forbidden", "This API token's owner may not do this".to_string()),
             AppError::NotFound => ("not_found", "Not found".to_string()),
             AppError::Conflict(m) => ("conflict", m.clone()),
+            AppError::TooManyRequests(m) => ("too_many_requests", m.clone()),
             AppError::Unavailable(m) => ("unavailable", m.clone()),
             AppError::Internal => ("internal", e.to_string()),
         };

@@ -8,7 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 
-use app::domain::{ApiScope, CurrentUser, MerchantId, Role};
+use app::domain::{ApiScope, CurrentUser, MerchantId};
 
 use super::error::ApiError;
 use crate::web::AppState;
@@ -60,13 +60,13 @@ impl<S: RequiredScope> FromRequestParts<AppState> for Caller<S> {
             .authenticate(token, svc.clock.now_ms())
             .await?
             .ok_or_else(|| ApiError::unauthorized("This API token is not valid or has been revoked"))?;
-        let merchant = match (user.role, user.merchant_id) {
-            (Role::Merchant, Some(m)) => m,
-            _ => return Err(app::error::AppError::Forbidden.into()),
-        };
         if !scopes.contains(&S::SCOPE) {
             return Err(ApiError::missing_scope(S::SCOPE));
         }
+        let merchant = match user.merchant_id {
+            Some(m) if user.may(S::SCOPE.permission()) => m,
+            _ => return Err(app::error::AppError::Forbidden.into()),
+        };
         Ok(Caller { user, merchant, _scope: PhantomData })
     }
 }

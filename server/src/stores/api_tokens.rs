@@ -129,12 +129,13 @@ impl ApiTokenStore for SqlApiTokenStore {
         if !token.starts_with(API_TOKEN_PREFIX) || token.len() > MAX_TOKEN_LEN {
             return Ok(None);
         }
-        // The owner must still be a user of the token's merchant.
+        // The owner must still be an enabled user of the token's merchant (what their role may
+        // do is checked per request, against the scope's permission).
         let row = sqlx::query(
             "SELECT t.id AS token_id, t.scopes, t.last_used_at,
                     u.id, u.email, u.display_name, u.role, u.merchant_id, u.warehouse_id
              FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.role = 'merchant' AND u.merchant_id = t.merchant_id",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND u.merchant_id = t.merchant_id",
         )
         .bind(token_hash(token))
         .fetch_optional(&self.db.pool)
