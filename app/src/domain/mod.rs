@@ -2,6 +2,7 @@
 //! No leptos, no sqlx, no regex here: this is the one place a rule lives.
 
 pub mod account;
+pub mod admin;
 pub mod address_parser;
 pub mod audit;
 pub mod catalog;
@@ -16,6 +17,7 @@ pub mod time;
 pub mod validation;
 
 pub use account::*;
+pub use admin::*;
 pub use audit::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};
 pub use catalog::*;

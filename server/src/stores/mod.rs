@@ -2,6 +2,7 @@
 //! (`$n` placeholders work on SQLite too); only the migrations differ per dialect.
 
 mod accounts;
+mod admin;
 pub mod audit;
 mod catalog;
 pub mod floor;
@@ -11,6 +12,7 @@ pub mod orders;
 pub mod platform;
 
 pub use accounts::{hash_password, SqlAccountStore};
+pub use admin::SqlAdminStore;
 pub use catalog::SqlCatalogStore;
 pub use floor::SqlFloorStore;
 pub use labels::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};
