@@ -1,6 +1,7 @@
 //! One file per route.
 
 mod account;
+mod admin;
 mod floor;
 mod home;
 mod login;
@@ -10,6 +11,7 @@ mod order_list;
 mod platform;
 
 pub use account::*;
+pub use admin::*;
 pub use floor::*;
 pub use home::*;
 pub use login::*;
