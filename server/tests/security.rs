@@ -72,10 +72,12 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
     out
 }
 
-/// Waits until the demo store's first sync brought platform orders in.
+/// Waits until the demo store's first sync has finished (so it changes nothing later).
 async fn wait_for_platform_orders(app: &TestApp) {
     for _ in 0..200 {
-        if scalar(app, "SELECT COUNT(*) FROM platform_orders WHERE merchant_id = 1").await > 0 {
+        let synced = scalar(app, "SELECT COUNT(*) FROM platform_orders WHERE merchant_id = 1").await > 0;
+        let running = scalar(app, "SELECT COUNT(*) FROM sync_tasks WHERE status IN ('queued', 'running')").await;
+        if synced && running == 0 {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -475,6 +477,7 @@ async fn sign_out_everywhere_and_password_change(backend: Backend) {
 /// nothing); the same request from our own pages goes through.
 async fn cross_site_writes_are_refused(backend: Backend) {
     let app = TestApp::start(backend).await;
+    wait_for_platform_orders(&app).await;
     let acme = app.client(ACME_ADMIN).await;
     let catalog: Catalog = acme.call("orders/catalog", json!({})).await.ok();
     let draft = common::miami_draft(&catalog, "USPS_GA");
@@ -518,6 +521,7 @@ async fn cross_site_writes_are_refused(backend: Backend) {
 /// stored text rendered escaped.
 async fn bad_input_is_refused_and_rendered_escaped(backend: Backend) {
     let app = TestApp::start(backend).await;
+    wait_for_platform_orders(&app).await;
     let acme = app.client(ACME_ADMIN).await;
     let catalog: Catalog = acme.call("orders/catalog", json!({})).await.ok();
     let draft = common::miami_draft(&catalog, "USPS_GA");
