@@ -2,6 +2,7 @@ import { expect, Page, Request } from '@playwright/test';
 
 export const MERCHANT = 'merchant@demo.test';
 export const WAREHOUSE = 'warehouse@demo.test';
+export const ADMIN = 'admin@demo.test';
 export const PASSWORD = 'demo1234';
 
 /** Waits until the WASM has hydrated the page (frontend sets data-hydrated on <body>). */
@@ -15,7 +16,7 @@ export async function login(page: Page, email: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(email === WAREHOUSE ? '**/floor' : '**/orders');
+  await page.waitForURL(email === WAREHOUSE ? '**/floor' : email === ADMIN ? '**/admin/users' : '**/orders');
   await hydrated(page);
 }
 

@@ -49,8 +49,8 @@ pub fn AdminUsersPage() -> impl IntoView {
             </div>
             <FlashNotice flash=flash/>
             <Form method="GET" action=USERS_PATH attr:class="searchbar">
-                <label class="sr-only" for="user-role">"Role"</label>
-                <select id="user-role" name="role" class="narrow-select">
+                <label class="sr-only" for="user-role-filter">"Role"</label>
+                <select id="user-role-filter" name="role" class="narrow-select">
                     <option value="" selected=move || role.get().is_none()>"All roles"</option>
                     {Role::ALL.into_iter().map(|r| view! {
                         <option value=r.code() selected=move || role.get() == Some(r)>{r.label()}</option>
@@ -104,8 +104,14 @@ fn works_for(u: &AdminUser) -> String {
     }
 }
 
-fn created(ms: i64) -> String {
-    if ms > 0 { time::format_utc_minutes(ms) } else { "—".into() }
+/// The day the account was made ("2026-11-23"; the time is in the cell's title).
+fn created(ms: i64) -> (String, String) {
+    if ms > 0 {
+        let full = time::format_utc_minutes(ms);
+        (full.chars().take(10).collect(), full)
+    } else {
+        ("—".into(), String::new())
+    }
 }
 
 #[component]
@@ -119,7 +125,7 @@ fn UserTable(users: Vec<AdminUser>, my_id: Signal<Option<UserId>>, on_open: Call
             let is_me = move || my_id.get() == Some(stored.with_value(|u| u.id));
             view! {
                 <tr data-user-email=u.email.clone() data-role=u.role.code() class:row-disabled=disabled>
-                    <td data-label="Name" class="strong">{u.display_name.clone()}</td>
+                    <td data-label="Name" class="strong"><span class="user-name">{u.display_name.clone()}</span></td>
                     <td data-label="Email" class="email-cell">{u.email.clone()}</td>
                     <td data-label="Role"><span class=format!("badge badge-role badge-role-{}", u.role.code()) data-role-badge="">{u.role.label()}</span></td>
                     <td data-label="Works for">{works_for(&u)}</td>
@@ -130,7 +136,7 @@ fn UserTable(users: Vec<AdminUser>, my_id: Signal<Option<UserId>>, on_open: Call
                             view! { <span class="badge badge-on" data-status="active">"Active"</span> }.into_any()
                         }}
                     </td>
-                    <td data-label="Created" class="muted nowrap">{created(u.created_at_ms)}</td>
+                    <td data-label="Created" class="muted nowrap" title=created(u.created_at_ms).1>{created(u.created_at_ms).0}</td>
                     <td class="actions"><div class="row-actions">
                         <button type="button" class="btn btn-small" data-action="edit" on:click=open_with(OpenDialog::Edit)>"Edit"</button>
                         <Show when=move || !is_me()>
