@@ -433,6 +433,12 @@ async fn only_platform_admins_get_in(backend: Backend) {
     let res = clerk.http.get(clerk.url("/admin/users")).send().await.expect("page");
     assert!(res.url().path().ends_with("/orders"), "a merchant user reached {}", res.url());
     let admin = app.client(ADMIN).await;
+    let res = admin.http.get(admin.url("/")).send().await.expect("page");
+    assert_eq!(res.url().path(), "/admin/users", "a platform admin's home");
+    let res = admin.http.get(admin.url("/admin")).send().await.expect("page");
+    assert_eq!(res.url().path(), "/admin/users");
+    let res = admin.http.get(admin.url("/orders")).send().await.expect("page");
+    assert_eq!(res.url().path(), "/admin/users", "an admin does not work merchant pages");
     let res = admin.http.get(admin.url("/admin/channels")).send().await.expect("page");
     assert_eq!(res.url().path(), "/admin/channels");
     let html = res.text().await.expect("html");

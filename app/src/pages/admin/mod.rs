@@ -39,6 +39,12 @@ pub struct FormState {
     busy: RwSignal<bool>,
 }
 
+impl Default for FormState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl FormState {
     pub fn new() -> Self {
         Self { errors: RwSignal::new(ValidationErrors::default()), failure: RwSignal::new(None), busy: RwSignal::new(false) }
