@@ -61,6 +61,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sku-mappings") view=SkuMappingsPage/>
                 <Route path=path!("/settings/webhooks") view=WebhooksPage/>
                 <Route path=path!("/settings/api-tokens") view=ApiTokensPage/>
+                <Route path=path!("/admin/users") view=AdminUsersPage/>
+                <Route path=path!("/admin/merchants") view=AdminMerchantsPage/>
+                <Route path=path!("/admin/warehouses") view=AdminWarehousesPage/>
+                <Route path=path!("/admin/business-types") view=AdminBusinessTypesPage/>
+                <Route path=path!("/admin/channels") view=AdminChannelsPage/>
+                <Route path=path!("/admin/skus") view=AdminSkusPage/>
                 <Route path=path!("/floor") view=FloorPage/>
                 <Route path=path!("/floor/waves") view=WavesPage/>
                 <Route path=path!("/floor/waves/:id") view=PickPage/>

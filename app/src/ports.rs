@@ -107,6 +107,39 @@ pub trait AccountStore: Send + Sync {
     async fn select_warehouse(&self, token: &str, user: UserId, warehouse: WarehouseId) -> AppResult<()>;
 }
 
+/// Platform administration: users, merchants, warehouses, business types, channels, SKUs.
+/// Not tenant-scoped (only platform admins reach it). Every write is one transaction with its
+/// audit entry (before → after); a duplicate code, email or name is a field error.
+#[async_trait]
+pub trait AdminStore: Send + Sync {
+    /// Merchants (with the warehouses each may use), warehouses and business types.
+    async fn refs(&self) -> AppResult<AdminRefs>;
+    async fn users(&self, filter: &UserFilter) -> AppResult<Vec<AdminUser>>;
+    async fn user(&self, id: UserId) -> AppResult<Option<AdminUser>>;
+    /// Creates (`id` None, with `input.password`) or updates a user. A change of role, merchant
+    /// or warehouses ends the user's sessions in the same transaction (their rights changed).
+    async fn save_user(&self, actor: &Actor, id: Option<UserId>, input: &UserInput, now_ms: i64) -> AppResult<UserId>;
+    /// Disabling also ends the user's sessions; refused (Conflict) when already so.
+    async fn set_user_disabled(&self, actor: &Actor, id: UserId, disabled: bool, now_ms: i64) -> AppResult<()>;
+    /// Sets a new password, ends the user's sessions and lifts a sign-in lock on the account.
+    async fn reset_password(&self, actor: &Actor, id: UserId, new_password: &str, now_ms: i64) -> AppResult<()>;
+    /// Creates or renames a merchant and sets the warehouses it may use (a warehouse that
+    /// still holds the merchant's SKUs cannot be taken away).
+    async fn save_merchant(&self, actor: &Actor, id: Option<MerchantId>, input: &MerchantInput, now_ms: i64) -> AppResult<MerchantId>;
+    async fn save_warehouse(&self, actor: &Actor, id: Option<WarehouseId>, input: &WarehouseInput, now_ms: i64) -> AppResult<WarehouseId>;
+    async fn save_business_type(&self, actor: &Actor, id: Option<BusinessTypeId>, input: &BusinessTypeInput, now_ms: i64) -> AppResult<BusinessTypeId>;
+    async fn channels(&self) -> AppResult<Vec<Channel>>;
+    /// A channel keeps its warehouse and business type; a channel with orders keeps its kind
+    /// (self-pickup or carrier).
+    async fn save_channel(&self, actor: &Actor, id: Option<ChannelId>, input: &ChannelInput, now_ms: i64) -> AppResult<ChannelId>;
+    async fn skus(&self, filter: &SkuFilter) -> AppResult<Vec<AdminSku>>;
+    /// A SKU keeps its merchant and warehouse; the merchant must be allowed at the warehouse
+    /// (checked again inside the transaction).
+    async fn save_sku(&self, actor: &Actor, id: Option<SkuId>, input: &SkuInput, now_ms: i64) -> AppResult<SkuId>;
+    /// Who changed the object, when, before → after (oldest first); NotFound for unknown ids.
+    async fn history(&self, object: AdminObject) -> AppResult<Vec<AuditEntry>>;
+}
+
 /// Inventory and the warehouse floor: waves, pick, pack, ship. Every call is scoped to the
 /// caller's warehouse; other warehouses' objects answer NotFound.
 #[async_trait]
@@ -267,6 +300,7 @@ pub struct Services {
     pub catalog: Arc<dyn CatalogStore>,
     pub accounts: Arc<dyn AccountStore>,
     pub api_tokens: Arc<dyn ApiTokenStore>,
+    pub admin: Arc<dyn AdminStore>,
     pub labels: Arc<dyn LabelStore>,
     pub floor: Arc<dyn FloorStore>,
     pub platform_orders: Arc<dyn PlatformStore>,

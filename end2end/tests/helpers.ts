@@ -2,6 +2,7 @@ import { test as base, expect, Page, Request } from '@playwright/test';
 
 export const MERCHANT = 'merchant@demo.test';
 export const WAREHOUSE = 'warehouse@demo.test';
+export const ADMIN = 'admin@demo.test';
 export const PASSWORD = 'demo1234';
 
 /** Uncaught errors and Rust panics seen in any page the test waited on to hydrate. */
@@ -36,7 +37,7 @@ export async function login(page: Page, email: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(email === WAREHOUSE ? '**/floor' : '**/orders');
+  await page.waitForURL(email === WAREHOUSE ? '**/floor' : email === ADMIN ? '**/admin/users' : '**/orders');
   await hydrated(page);
 }
 

@@ -72,6 +72,15 @@ impl Db {
         }
     }
 
+    /// Appended to a `SELECT` inside a write transaction to lock the rows it reads on
+    /// PostgreSQL; SQLite's write transaction already holds the whole database.
+    pub fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
     /// A write transaction. SQLite must take the write lock up front (BEGIN IMMEDIATE), or two
     /// transactions that both read first fail instead of waiting for each other.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {

@@ -257,6 +257,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         catalog: Arc::new(SqlCatalogStore::new(db.clone())),
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
         api_tokens: Arc::new(SqlApiTokenStore::new(db.clone())),
+        admin: Arc::new(SqlAdminStore::new(db.clone())),
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
         platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets.clone())),

@@ -122,17 +122,17 @@ pub async fn seed_demo(db: &Db, secrets: &crate::secrets::SecretBox, now_ms: i64
         insert_id(db, sku, &[&globex, &lax, &code, &name, &barcode, &grams]).await?;
     }
 
-    let user = "INSERT INTO users (email, password_hash, display_name, role, merchant_id, warehouse_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    let user = "INSERT INTO users (email, password_hash, display_name, role, merchant_id, warehouse_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
     let hash = hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
     let none = None::<i64>;
     let role = |r: Role| r.code();
-    let alice = insert_id(db, user, &[&MERCHANT_EMAIL, &hash.as_str(), &"Alice Chen", &role(Role::MerchantAdmin), &Some(acme), &none]).await?;
-    insert_id(db, user, &[&MERCHANT_USER_EMAIL, &hash.as_str(), &"Carl Ortiz", &role(Role::MerchantUser), &Some(acme), &none]).await?;
-    insert_id(db, user, &[&OTHER_MERCHANT_EMAIL, &hash.as_str(), &"Gina Park", &role(Role::MerchantAdmin), &Some(globex), &none]).await?;
-    let walt = insert_id(db, user, &[&WAREHOUSE_EMAIL, &hash.as_str(), &"Walt Rivera", &role(Role::WarehouseLead), &none, &Some(lax)]).await?;
-    let nadia = insert_id(db, user, &[&NJ_WAREHOUSE_EMAIL, &hash.as_str(), &"Nadia Singh", &role(Role::WarehouseLead), &none, &Some(nj)]).await?;
-    let pete = insert_id(db, user, &[&PICKER_EMAIL, &hash.as_str(), &"Pete Lum", &role(Role::WarehousePicker), &none, &Some(lax)]).await?;
-    insert_id(db, user, &[&ADMIN_EMAIL, &hash.as_str(), &"Ada Admin", &role(Role::PlatformAdmin), &none, &none]).await?;
+    let alice = insert_id(db, user, &[&MERCHANT_EMAIL, &hash.as_str(), &"Alice Chen", &role(Role::MerchantAdmin), &Some(acme), &none, &now_ms]).await?;
+    insert_id(db, user, &[&MERCHANT_USER_EMAIL, &hash.as_str(), &"Carl Ortiz", &role(Role::MerchantUser), &Some(acme), &none, &now_ms]).await?;
+    insert_id(db, user, &[&OTHER_MERCHANT_EMAIL, &hash.as_str(), &"Gina Park", &role(Role::MerchantAdmin), &Some(globex), &none, &now_ms]).await?;
+    let walt = insert_id(db, user, &[&WAREHOUSE_EMAIL, &hash.as_str(), &"Walt Rivera", &role(Role::WarehouseLead), &none, &Some(lax), &now_ms]).await?;
+    let nadia = insert_id(db, user, &[&NJ_WAREHOUSE_EMAIL, &hash.as_str(), &"Nadia Singh", &role(Role::WarehouseLead), &none, &Some(nj), &now_ms]).await?;
+    let pete = insert_id(db, user, &[&PICKER_EMAIL, &hash.as_str(), &"Pete Lum", &role(Role::WarehousePicker), &none, &Some(lax), &now_ms]).await?;
+    insert_id(db, user, &[&ADMIN_EMAIL, &hash.as_str(), &"Ada Admin", &role(Role::PlatformAdmin), &none, &none, &now_ms]).await?;
     // Walt works in both warehouses (he picks which at the start of a shift); Nadia only in NJ1.
     for (u, w) in [(walt, lax), (walt, nj), (nadia, nj), (pete, lax)] {
         sqlx::query("INSERT INTO user_warehouses (user_id, warehouse_id) VALUES ($1, $2)").bind(u).bind(w).execute(&db.pool).await?;

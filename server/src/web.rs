@@ -105,7 +105,8 @@ async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> 
     match (user.map(|u| u.role), path) {
         (None, "/login") => next.run(req).await,
         (None, _) => Redirect::to("/login").into_response(),
-        (Some(role), "/" | "/login") => Redirect::to(role.home_path()).into_response(),
+        // "/admin" has no page of its own: the admin's home is its first page.
+        (Some(role), "/" | "/login" | "/admin") => Redirect::to(role.home_path()).into_response(),
         (Some(role), _) => match Workspace::of_path(path) {
             Some(workspace) if workspace != role.workspace() => Redirect::to(role.home_path()).into_response(),
             _ => next.run(req).await,

@@ -62,6 +62,14 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM api_tokens",
         "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL",
         "SELECT CAST(COALESCE(SUM(enabled), 0) AS BIGINT) FROM webhook_endpoints",
+        "SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL OR role = 'platform_admin'",
+        "SELECT COUNT(*) FROM sessions",
+        "SELECT COUNT(*) FROM merchants",
+        "SELECT COUNT(*) FROM merchant_warehouses",
+        "SELECT COUNT(*) FROM warehouses",
+        "SELECT COUNT(*) FROM business_types",
+        "SELECT COUNT(*) FROM channels",
+        "SELECT COUNT(*) FROM skus",
     ] {
         out.push(scalar(app, sql).await);
     }
@@ -95,6 +103,8 @@ struct Targets {
     webhook_delivery: i64,
     api_token: i64,
     draft_for_globex: OrderDraft,
+    /// Acme's merchant user, for the admin functions.
+    acme_user: i64,
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -131,6 +141,7 @@ async fn targets(app: &TestApp) -> Targets {
         webhook_delivery,
         api_token: token.info.id,
         draft_for_globex: common::miami_draft(&globex_catalog, "USPS_GA"),
+        acme_user: id_of(app, &format!("SELECT id FROM users WHERE email = '{ACME_CLERK}'")).await,
     }
 }
 
@@ -144,6 +155,7 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
     let manage = Need::Permission(ManageIntegrations);
     let floor = Need::Permission(WorkFloor);
     let lead = Need::Permission(LeadFloor);
+    let admin = Need::Permission(Administer);
     let (order, po, store) = (t.order, t.platform_order, t.store);
     let pick = FloorCommand { id: "sec-1".into(), action: FloorAction::PickUnit { wave_id: t.wave, sku_id: t.lax_sku } };
     let adjust = StockAdjustment { sku_id: t.lax_sku, kind: AdjustmentKind::Receive, quantity: 5, reason: "probe".into() };
@@ -212,6 +224,22 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
         ("floor/stock", floor, json!({ "search": "" })),
         ("floor/stock/adjust", lead, json!({ "adjustment": adjust })),
         ("floor/stock/movements", floor, json!({ "sku": t.lax_sku })),
+        ("admin/refs", admin, json!({})),
+        ("admin/users", admin, json!({ "filter": UserFilter::default() })),
+        ("admin/users/save", admin, json!({ "id": t.acme_user, "input": { "email": ACME_CLERK, "display_name": "Probe", "role": "PlatformAdmin" } })),
+        ("admin/users/set-disabled", admin, json!({ "id": t.acme_user, "disabled": true })),
+        ("admin/users/reset-password", admin, json!({ "id": t.acme_user, "new_password": "a probing password" })),
+        ("admin/merchants", admin, json!({})),
+        ("admin/merchants/save", admin, json!({ "id": 1, "input": { "name": "Probe", "warehouse_ids": [] } })),
+        ("admin/warehouses", admin, json!({})),
+        ("admin/warehouses/save", admin, json!({ "id": t.lax, "input": { "code": "PRB1", "name": "Probe", "country": "US", "address1": "1 Main St", "city": "X", "postal_code": "1" } })),
+        ("admin/business-types", admin, json!({})),
+        ("admin/business-types/save", admin, json!({ "id": null, "input": { "code": "PRB", "name": "Probe", "kind": "B2C" } })),
+        ("admin/channels", admin, json!({})),
+        ("admin/channels/save", admin, json!({ "id": 1, "input": { "warehouse_id": t.lax, "business_type_id": 1, "code": "PRB_A", "carrier": "P", "service_type": "P" } })),
+        ("admin/skus", admin, json!({ "filter": SkuFilter::default() })),
+        ("admin/skus/save", admin, json!({ "id": t.lax_sku, "input": { "merchant_id": 1, "warehouse_id": t.lax, "code": "PRB", "name": "Probe", "barcode": "12345678", "weight_grams": 1 } })),
+        ("admin/history", admin, json!({ "object": AdminObject::User(t.acme_user) })),
     ]
 }
 
@@ -301,6 +329,15 @@ async fn other_tenants_objects_answer_404(backend: Backend) {
     let mut checked = Vec::new();
     for (endpoint, need, args) in server_functions(&t) {
         if OWN_DATA_ONLY.contains(&endpoint) {
+            continue;
+        }
+        if need == Need::Permission(Permission::Administer) {
+            // Admin functions take platform-level ids (any tenant's users, merchants, SKUs …):
+            // they are not tenant-scoped but closed to everyone but platform admins, so a
+            // merchant naming Acme's objects through them is refused outright (and the roles
+            // test checks every other role).
+            let reply = globex.call(endpoint, args).await;
+            assert_eq!(reply.status, 403, "{GLOBEX} calling {endpoint}: {}", reply.body);
             continue;
         }
         let floor = matches!(need, Need::Permission(Permission::WorkFloor | Permission::LeadFloor));

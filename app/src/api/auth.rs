@@ -30,7 +30,7 @@ pub async fn login(email: String, password: String) -> Result<Role, AppError> {
     }
     let user = match svc.accounts.check_password(&email, &password).await? {
         PasswordCheck::Valid(user) => user,
-        PasswordCheck::Disabled => return Err(AppError::Conflict("This account is disabled; ask your administrator".into())),
+        PasswordCheck::Disabled => return Err(AppError::Conflict(crate::domain::MSG_ACCOUNT_DISABLED.into())),
         PasswordCheck::Invalid => {
             svc.accounts.record_sign_in(&email, &address, false, now).await?;
             return Err(AppError::Conflict("Email or password is incorrect".into()));

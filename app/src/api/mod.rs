@@ -2,6 +2,7 @@
 //! call a port → map the error. Helpers here keep those bodies short. The HTTP status of an
 //! error follows its `AppError` kind (set in one place: `server::web::error_status_from_body`).
 
+pub mod admin;
 pub mod auth;
 pub mod floor;
 pub mod orders;

@@ -14,7 +14,8 @@ pub fn provide_me() {
     provide_context(Me(Resource::new(|| (), |_| whoami())));
 }
 
-fn me() -> Resource<Result<Option<CurrentUser>, AppError>> {
+/// The signed-in user (shared by every component on the page).
+pub fn use_me() -> Resource<Result<Option<CurrentUser>, AppError>> {
     match use_context::<Me>() {
         Some(me) => me.0,
         None => Resource::new(|| (), |_| whoami()),
@@ -25,7 +26,7 @@ fn me() -> Resource<Result<Option<CurrentUser>, AppError>> {
 /// action anyway; this keeps buttons that would only be refused off the page).
 #[component]
 pub fn IfAllowed(permission: Permission, children: ChildrenFn) -> impl IntoView {
-    let me = me();
+    let me = use_me();
     view! {
         <Suspense fallback=|| ()>
             {move || me.get().and_then(Result::ok).flatten().filter(|u| u.may(permission)).map(|_| children())}
@@ -43,7 +44,7 @@ pub fn may(permission: Permission) -> Signal<bool> {
 /// Top bar + page body for the merchant desktop pages.
 #[component]
 pub fn MerchantLayout(children: Children) -> impl IntoView {
-    let me = me();
+    let me = use_me();
     let path = use_location().pathname;
     let nav = move |href: &'static str, text: &'static str| {
         let active = move || {
@@ -63,6 +64,38 @@ pub fn MerchantLayout(children: Children) -> impl IntoView {
                 {nav("/sku-mappings", "SKU Mapping")}
                 {nav("/settings/webhooks", "Webhooks")}
                 <IfAllowed permission=Permission::ManageIntegrations>{nav("/settings/api-tokens", "API Tokens")}</IfAllowed>
+            </nav>
+            <div class="spacer"></div>
+            <Suspense fallback=|| ()>
+                {move || me.get().and_then(|r| r.ok()).flatten().map(|u| view! {
+                    <a class="whoami" href="/account" title="Your account">{u.display_name}</a>
+                })}
+            </Suspense>
+            <SignOutButton/>
+        </header>
+        <main class="page">{children()}</main>
+    }
+}
+
+/// Top bar + page body for the platform admin pages (`/admin/…`).
+#[component]
+pub fn AdminLayout(children: Children) -> impl IntoView {
+    let me = use_me();
+    let path = use_location().pathname;
+    let nav = move |href: &'static str, text: &'static str| {
+        let active = move || path.get() == href;
+        view! { <a href=href class="nav-link" class:active=active aria-current=move || active().then_some("page")>{text}</a> }
+    };
+    view! {
+        <header class="topbar admin">
+            <a href="/admin/users" class="brand">"Dropdock"<span class="brand-tag">"Admin"</span></a>
+            <nav class="topnav" aria-label="Administration">
+                {nav("/admin/users", "Users")}
+                {nav("/admin/merchants", "Merchants")}
+                {nav("/admin/warehouses", "Warehouses")}
+                {nav("/admin/business-types", "Business Types")}
+                {nav("/admin/channels", "Channels")}
+                {nav("/admin/skus", "SKUs")}
             </nav>
             <div class="spacer"></div>
             <Suspense fallback=|| ()>

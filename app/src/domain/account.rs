@@ -116,6 +116,16 @@ impl Role {
         self.workspace().home_path()
     }
 
+    /// Merchant roles belong to exactly one merchant (their tenant).
+    pub fn belongs_to_merchant(self) -> bool {
+        self.workspace() == Workspace::Merchant
+    }
+
+    /// Warehouse roles work in one or more warehouses.
+    pub fn works_in_warehouses(self) -> bool {
+        self.workspace() == Workspace::Floor
+    }
+
     /// The role table.
     pub fn may(self, permission: Permission) -> bool {
         use Permission::*;
@@ -146,6 +156,9 @@ impl CurrentUser {
         self.role.may(permission)
     }
 }
+
+/// What sign-in answers, after the right password, when an admin disabled the account.
+pub const MSG_ACCOUNT_DISABLED: &str = "This account is disabled; ask your administrator";
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;

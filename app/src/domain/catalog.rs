@@ -30,6 +30,21 @@ pub enum BusinessKind {
     B2B,
 }
 
+impl BusinessKind {
+    pub const ALL: [BusinessKind; 2] = [BusinessKind::B2C, BusinessKind::B2B];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            BusinessKind::B2C => "B2C",
+            BusinessKind::B2B => "B2B",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BusinessType {

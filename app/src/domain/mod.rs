@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api_token;
+pub mod admin;
 pub mod address_parser;
 pub mod audit;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod validation;
 pub mod webhooks;
 
 pub use account::*;
+pub use admin::*;
 pub use audit::*;
 pub use api_token::*;
 pub use address_parser::{parse_recipient, ParsedRecipient};

@@ -2,6 +2,7 @@
 
 mod account;
 mod api_tokens;
+mod admin;
 mod floor;
 mod home;
 mod login;
@@ -13,6 +14,7 @@ mod webhooks;
 
 pub use account::*;
 pub use api_tokens::*;
+pub use admin::*;
 pub use floor::*;
 pub use home::*;
 pub use login::*;

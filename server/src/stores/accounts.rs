@@ -29,7 +29,7 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
 }
 
 /// argon2 off the async workers (it is slow on purpose).
-async fn hash_password_blocking(password: &str) -> AppResult<String> {
+pub(crate) async fn hash_password_blocking(password: &str) -> AppResult<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await

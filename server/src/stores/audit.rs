@@ -27,6 +27,7 @@ pub const PLATFORM_ORDER: &str = "platform_order";
 pub const SKU_MAPPING: &str = "sku_mapping";
 pub const STORE: &str = "store";
 pub const USER: &str = "user";
+pub const MERCHANT: &str = "merchant";
 pub const WAREHOUSE: &str = "warehouse";
 pub const BUSINESS_TYPE: &str = "business_type";
 pub const CHANNEL: &str = "channel";

@@ -2,6 +2,7 @@
 //! (`$n` placeholders work on SQLite too); only the migrations differ per dialect.
 
 mod accounts;
+mod admin;
 pub mod audit;
 mod api_tokens;
 mod catalog;
@@ -14,6 +15,7 @@ pub mod webhooks;
 
 pub use accounts::{hash_password, SqlAccountStore};
 pub use api_tokens::SqlApiTokenStore;
+pub use admin::SqlAdminStore;
 pub use catalog::SqlCatalogStore;
 pub use floor::SqlFloorStore;
 pub use labels::{CarrierLabelFormat, LabelUploadError, SqlLabelStore};

@@ -108,6 +108,11 @@ impl TestApp {
         c
     }
 
+    /// A browser that has not signed in yet (keeps cookies once it does).
+    pub fn browser(&self) -> Client {
+        Client { http: reqwest::Client::builder().cookie_store(true).build().expect("client"), base: self.url("") }
+    }
+
     pub fn anonymous(&self) -> Client {
         Client { http: reqwest::Client::new(), base: self.url("") }
     }

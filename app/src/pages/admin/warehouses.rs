@@ -1,0 +1,137 @@
+//! `/admin/warehouses`: code, name, country and the ship-from address carrier labels use.
+
+use leptos::prelude::*;
+
+use super::*;
+use crate::api::admin::{list_warehouses, save_warehouse};
+
+#[derive(Clone, Debug, PartialEq)]
+enum OpenDialog {
+    Add,
+    Edit(Warehouse),
+    History(Warehouse),
+}
+
+#[component]
+pub fn AdminWarehousesPage() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let warehouses = Resource::new(move || refresh.get(), |_| list_warehouses());
+    let dialog = RwSignal::new(None::<OpenDialog>);
+    let flash = RwSignal::new(None::<Flash>);
+    let close = Callback::new(move |_: ()| dialog.set(None));
+    let done = Callback::new(move |f: Flash| {
+        dialog.set(None);
+        flash.set(Some(f));
+        refresh.update(|n| *n += 1);
+    });
+    let on_open = Callback::new(move |d: OpenDialog| open(dialog, flash, d));
+    view! {
+        <AdminLayout>
+            <div class="page-head">
+                <h1>"Warehouses"</h1>
+                <button class="btn btn-primary" type="button" on:click=move |_| open(dialog, flash, OpenDialog::Add)>"Add warehouse"</button>
+            </div>
+            <FlashNotice flash=flash/>
+            <Transition fallback=|| view! { <p class="muted">"Loading warehouses…"</p> }>
+                {move || warehouses.get().map(|r| match r {
+                    Err(e) => load_error(&e),
+                    Ok(list) if list.is_empty() => view! { <div class="empty card" data-empty="">"No warehouses yet."</div> }.into_any(),
+                    Ok(list) => view! { <WarehouseTable warehouses=list on_open=on_open/> }.into_any(),
+                })}
+            </Transition>
+            {move || dialog.get().map(|d| match d {
+                OpenDialog::Add => view! { <WarehouseDialog warehouse=None on_close=close on_done=done/> }.into_any(),
+                OpenDialog::Edit(w) => view! { <WarehouseDialog warehouse=Some(w) on_close=close on_done=done/> }.into_any(),
+                OpenDialog::History(w) => view! {
+                    <HistoryDialog object=AdminObject::Warehouse(w.id) title="Warehouse history" subtitle=w.code on_close=close/>
+                }.into_any(),
+            })}
+        </AdminLayout>
+    }
+}
+
+fn ship_from(w: &Warehouse) -> String {
+    let place = [w.city.as_str(), w.state.as_str(), w.postal_code.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    [w.address1.as_str(), place.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ")
+}
+
+#[component]
+fn WarehouseTable(warehouses: Vec<Warehouse>, on_open: Callback<OpenDialog>) -> impl IntoView {
+    let rows = warehouses
+        .into_iter()
+        .map(|w| {
+            let stored = StoredValue::new(w.clone());
+            view! {
+                <tr data-warehouse=w.code.clone()>
+                    <td data-label="Code" class="mono strong">{w.code.clone()}</td>
+                    <td data-label="Name">{w.name.clone()}</td>
+                    <td data-label="Country">{w.country.clone()}</td>
+                    <td data-label="Ship-from address">{ship_from(&w)}</td>
+                    <td class="actions"><div class="row-actions">
+                        <button type="button" class="btn btn-small" data-action="edit" on:click=move |_| on_open.run(OpenDialog::Edit(stored.get_value()))>"Edit"</button>
+                        <button type="button" class="btn btn-small" data-action="history" on:click=move |_| on_open.run(OpenDialog::History(stored.get_value()))>"History"</button>
+                    </div></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="card table-wrap">
+            <table class="grid admin-warehouses stack-phone">
+                <thead><tr><th>"Code"</th><th>"Name"</th><th>"Country"</th><th>"Ship-from address"</th><th>"Actions"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn WarehouseDialog(warehouse: Option<Warehouse>, on_close: Callback<()>, on_done: Callback<Flash>) -> impl IntoView {
+    let id = warehouse.as_ref().map(|w| w.id);
+    let w = warehouse.clone().unwrap_or_default();
+    let code = RwSignal::new(w.code.clone());
+    let name = RwSignal::new(w.name.clone());
+    let country = RwSignal::new(if id.is_none() { "US".to_string() } else { w.country.clone() });
+    let address1 = RwSignal::new(w.address1.clone());
+    let city = RwSignal::new(w.city.clone());
+    let st = RwSignal::new(w.state.clone());
+    let postal = RwSignal::new(w.postal_code.clone());
+    let state = FormState::new();
+    let errors = state.errors();
+    let submit = Callback::new(move |_: ()| {
+        let input = WarehouseInput {
+            code: code.get_untracked(),
+            name: name.get_untracked(),
+            country: country.get_untracked(),
+            address1: address1.get_untracked(),
+            city: city.get_untracked(),
+            state: st.get_untracked(),
+            postal_code: postal.get_untracked(),
+        };
+        let checked = input.validated();
+        state.submit(checked, move |input: WarehouseInput| save_warehouse(id, input), move |_| {
+            let verb = if id.is_none() { "added" } else { "saved" };
+            on_done.run(Flash::Ok(format!("Warehouse {} {verb}.", normalize_code(&code.get_untracked()))));
+        });
+    });
+    view! {
+        <FormDialog title=if id.is_none() { "Add warehouse" } else { "Edit warehouse" } subtitle=warehouse.map(|w| w.code).unwrap_or_default()
+            label=if id.is_none() { "Add warehouse" } else { "Save" } state=state on_submit=submit on_close=on_close>
+            <div class="fields two">
+                <TextField id="warehouse-code" label="Code" value=code errors=errors field=FIELD_CODE required=true maxlength=10u32 upper=true
+                    placeholder="LAX1" hint="2–10 capital letters, digits or -."/>
+                <TextField id="warehouse-name" label="Name" value=name errors=errors field=FIELD_NAME required=true maxlength=100u32
+                    placeholder="Los Angeles, CA"/>
+            </div>
+            <h3>"Ship-from address"</h3>
+            <TextField id="warehouse-address1" label="Street address" value=address1 errors=errors field=FIELD_ADDRESS1 required=true/>
+            <div class="fields two">
+                <TextField id="warehouse-city" label="City" value=city errors=errors field=FIELD_CITY required=true maxlength=100u32/>
+                <TextField id="warehouse-state" label="State / province" value=st errors=errors field=FIELD_STATE maxlength=100u32/>
+                <TextField id="warehouse-postal" label="Postal code" value=postal errors=errors field=FIELD_POSTAL_CODE required=true maxlength=20u32/>
+                <TextField id="warehouse-country" label="Country" value=country errors=errors field=FIELD_COUNTRY required=true maxlength=2u32 upper=true
+                    placeholder="US" hint="2-letter code."/>
+            </div>
+        </FormDialog>
+    }
+}
