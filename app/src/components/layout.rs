@@ -37,7 +37,7 @@ pub fn IfAllowed(permission: Permission, children: ChildrenFn) -> impl IntoView 
 /// Whether the signed-in user may do `permission` (false until known). Read it inside a
 /// Suspense/Transition, like any resource.
 pub fn may(permission: Permission) -> Signal<bool> {
-    let me = me();
+    let me = use_me();
     Signal::derive(move || me.get().and_then(Result::ok).flatten().is_some_and(|u| u.may(permission)))
 }
 
