@@ -450,8 +450,8 @@ test('Details: five tabs; an unmapped line shows Not Mapped; History shows the r
   await login(page, MERCHANT);
   const orders = await platformOrders(page);
   const order = need(
-    pendingB2C(orders).find((d) => unmapped(d).length > 0 && shippable(d).some((l) => l.warehouse_sku !== null)),
-    'a Pending B2C order with a mapped and an unmapped line',
+    pendingB2C(orders).find((d) => fullAddress(d) && unmapped(d).length > 0 && shippable(d).some((l) => l.warehouse_sku !== null)),
+    'a Pending B2C order with a full address, a mapped and an unmapped line',
   );
   const orderNo = order.summary.order_no;
   // A dispatch without binding the unmapped SKU is refused, and the refusal is kept on the order.
