@@ -1,5 +1,5 @@
 import { expect, test, Browser, Page } from '@playwright/test';
-import { ADMIN, apiRequests, hydrated, login, PASSWORD, screenshot } from './helpers';
+import { ADMIN, apiRequests, hydrated, login, MERCHANT, PASSWORD, screenshot } from './helpers';
 
 // The platform admin pages, driven as an admin would: users (add, edit role, disable,
 // history), channels (a self-pickup channel takes no signature options), and the phone layout.
@@ -250,7 +250,8 @@ test('on a phone the users table becomes cards and dialogs fill the screen', asy
 });
 
 test('merchant and warehouse staff are kept out of the admin pages', async ({ browser }) => {
-  for (const [email, home] of [['clerk@demo.test', '/orders'], ['warehouse@demo.test', '/floor']]) {
+  // Not clerk@: accounts.spec changes that password.
+  for (const [email, home] of [[MERCHANT, '/orders'], ['picker@demo.test', '/floor']]) {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto('/login');
