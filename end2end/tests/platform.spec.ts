@@ -492,6 +492,7 @@ test('Details: five tabs; an unmapped line shows Not Mapped; History shows the r
   }
 
   await dialog.getByRole('tab', { name: 'History' }).click();
+  // Refusing again for the same reason changes nothing, so it adds no second entry.
   const entry = panel.locator('tr.audit-row').filter({ hasText: 'Exception' });
   await expect(entry).toHaveCount(1);
   await expect(entry).toContainText('Alice Chen');

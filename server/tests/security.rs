@@ -660,6 +660,11 @@ async fn changes_are_audited(backend: Backend) {
     assert_eq!(last.actor_name, "Carl Ortiz");
     let change = last.changes().into_iter().find(|c| c.field == "warehouse_sku").expect("warehouse_sku change");
     assert_eq!((change.before.as_str(), change.after.as_str()), (current.as_str(), other_sku));
+    // Saving it again unchanged is not a change: no new entry.
+    let reply = clerk.call("platform/mappings/save", json!({ "input": { "store_id": store_id, "platform_sku": platform_sku, "warehouse_sku": other_sku } })).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let again: Vec<AuditEntry> = clerk.call("platform/history", json!({ "object": HistoryOf::Mapping(mapping) })).await.ok();
+    assert_eq!(again.len(), history.len(), "an unchanged save added an entry");
 
     // A platform order's cancel is in its history.
     let po = id_of(&app, "SELECT id FROM platform_orders WHERE merchant_id = 1 AND status = 'pending' AND kind = 'b2c' ORDER BY id LIMIT 1").await;

@@ -45,8 +45,13 @@ fn snapshot<T: Serialize>(value: Option<&T>) -> AppResult<Option<String>> {
 }
 
 /// Records `change` by `actor` (None: the system, e.g. a sync worker) on `conn`, which should
-/// be the transaction making the change.
+/// be the transaction making the change. A "change" that leaves the snapshot as it was (say, a
+/// dispatch refused again for the same reason) is not recorded: history lists changes only.
 pub async fn record<B: Serialize, A: Serialize>(conn: &mut AnyConnection, actor: Option<&Actor>, change: Change<'_, B, A>, now_ms: i64) -> AppResult<()> {
+    let (before, after) = (snapshot(change.before)?, snapshot(change.after)?);
+    if before.is_some() && before == after {
+        return Ok(());
+    }
     sqlx::query(
         "INSERT INTO audit_log (at, actor_user_id, actor_name, merchant_id, object_type, object_id, action, before_json, after_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -58,8 +63,8 @@ pub async fn record<B: Serialize, A: Serialize>(conn: &mut AnyConnection, actor:
     .bind(change.object_type)
     .bind(change.object_id)
     .bind(change.action)
-    .bind(snapshot(change.before)?)
-    .bind(snapshot(change.after)?)
+    .bind(before)
+    .bind(after)
     .execute(conn)
     .await
     .map_err(db_error)?;
