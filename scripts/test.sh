@@ -15,10 +15,13 @@ log "Building server and WASM (cargo leptos build, debug)"
 cargo leptos build
 
 log "Guard: no server-only crate in the WASM build"
-if cargo tree -p frontend --target wasm32-unknown-unknown -i sqlx 2>/dev/null | grep -q .; then
-  echo "sqlx reaches the wasm32 build of frontend:"; cargo tree -p frontend --target wasm32-unknown-unknown -i sqlx; exit 1
-fi
-echo "ok: sqlx is not in the frontend's wasm32 dependency tree"
+server_only="sqlx axum tokio reqwest argon2 hmac utoipa lopdf printpdf object_store"
+for crate in $server_only; do
+  if cargo tree -p frontend --target wasm32-unknown-unknown -i "$crate" 2>/dev/null | grep -q .; then
+    echo "$crate reaches the wasm32 build of frontend:"; cargo tree -p frontend --target wasm32-unknown-unknown -i "$crate"; exit 1
+  fi
+done
+echo "ok: none of $server_only is in the frontend's wasm32 dependency tree"
 
 log "Unit and integration tests (SQLite + PostgreSQL)"
 # Same flags as cargo-leptos' debug build above, so the dependencies are reused.
