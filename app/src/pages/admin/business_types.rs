@@ -15,32 +15,16 @@ enum OpenDialog {
 
 #[component]
 pub fn AdminBusinessTypesPage() -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let types = Resource::new(move || refresh.get(), |_| list_business_types());
-    let dialog = RwSignal::new(None::<OpenDialog>);
-    let flash = RwSignal::new(None::<Flash>);
-    let close = Callback::new(move |_: ()| dialog.set(None));
-    let done = Callback::new(move |f: Flash| {
-        dialog.set(None);
-        flash.set(Some(f));
-        refresh.update(|n| *n += 1);
-    });
-    let on_open = Callback::new(move |d: OpenDialog| open(dialog, flash, d));
+    let page = PageDialogs::<OpenDialog>::new();
+    let types = Resource::new(move || page.refresh.get(), |_| list_business_types());
+    let (close, done, on_open) = (page.closer(), page.finisher(), page.opener());
     view! {
         <AdminLayout>
-            <div class="page-head">
-                <h1>"Business Types"</h1>
-                <button class="btn btn-primary" type="button" on:click=move |_| open(dialog, flash, OpenDialog::Add)>"Add business type"</button>
-            </div>
-            <FlashNotice flash=flash/>
+            <AdminPageHead title="Business Types" add_label="Add business type" on_add=Callback::new(move |_| page.open(OpenDialog::Add)) flash=page.flash/>
             <Transition fallback=|| view! { <p class="muted">"Loading business types…"</p> }>
-                {move || types.get().map(|r| match r {
-                    Err(e) => load_error(&e),
-                    Ok(list) if list.is_empty() => view! { <div class="empty card" data-empty="">"No business types yet."</div> }.into_any(),
-                    Ok(list) => view! { <BusinessTypeTable types=list on_open=on_open/> }.into_any(),
-                })}
+                {move || types.get().map(|r| list_or_empty(r, "No business types yet.", |list| view! { <BusinessTypeTable types=list on_open=on_open/> }.into_any()))}
             </Transition>
-            {move || dialog.get().map(|d| match d {
+            {move || page.dialog.get().map(|d| match d {
                 OpenDialog::Add => view! { <BusinessTypeDialog business_type=None on_close=close on_done=done/> }.into_any(),
                 OpenDialog::Edit(b) => view! { <BusinessTypeDialog business_type=Some(b) on_close=close on_done=done/> }.into_any(),
                 OpenDialog::History(b) => view! {

@@ -24,27 +24,15 @@ enum OpenDialog {
 pub fn AdminChannelsPage() -> impl IntoView {
     let params = use_query_map();
     let warehouse = Memo::new(move |_| params.with(|p| p.get("warehouse").and_then(|v| parse_id(&v))));
-    let refresh = RwSignal::new(0u32);
-    let channels = Resource::new(move || refresh.get(), |_| list_channels());
+    let page = PageDialogs::<OpenDialog>::new();
+    let channels = Resource::new(move || page.refresh.get(), |_| list_channels());
     let refs: RefsResource = Resource::new(|| (), |_| load_admin_refs());
-    let dialog = RwSignal::new(None::<OpenDialog>);
-    let flash = RwSignal::new(None::<Flash>);
-    let close = Callback::new(move |_: ()| dialog.set(None));
-    let done = Callback::new(move |f: Flash| {
-        dialog.set(None);
-        flash.set(Some(f));
-        refresh.update(|n| *n += 1);
-    });
-    let on_open = Callback::new(move |d: OpenDialog| open(dialog, flash, d));
+    let (close, done, on_open) = (page.closer(), page.finisher(), page.opener());
     let loaded = Signal::derive(move || refs.get().and_then(Result::ok));
 
     view! {
         <AdminLayout>
-            <div class="page-head">
-                <h1>"Channels"</h1>
-                <button class="btn btn-primary" type="button" on:click=move |_| open(dialog, flash, OpenDialog::Add)>"Add channel"</button>
-            </div>
-            <FlashNotice flash=flash/>
+            <AdminPageHead title="Channels" add_label="Add channel" on_add=Callback::new(move |_| page.open(OpenDialog::Add)) flash=page.flash/>
             <Transition fallback=|| view! { <p class="muted">"Loading channels…"</p> }>
                 {move || match (refs.get(), channels.get()) {
                     (Some(Err(e)), _) | (_, Some(Err(e))) => Some(load_error(&e)),
@@ -70,7 +58,7 @@ pub fn AdminChannelsPage() -> impl IntoView {
                     _ => None,
                 }}
             </Transition>
-            {move || dialog.get().and_then(|d| {
+            {move || page.dialog.get().and_then(|d| {
                 let refs = loaded.get_untracked()?;
                 Some(match d {
                     OpenDialog::Add => view! { <ChannelDialog channel=None refs=refs default_warehouse=warehouse.get_untracked() on_close=close on_done=done/> }.into_any(),

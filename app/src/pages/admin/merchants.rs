@@ -16,27 +16,15 @@ enum OpenDialog {
 
 #[component]
 pub fn AdminMerchantsPage() -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let refs: RefsResource = Resource::new(move || refresh.get(), |_| load_admin_refs());
-    let dialog = RwSignal::new(None::<OpenDialog>);
-    let flash = RwSignal::new(None::<Flash>);
-    let close = Callback::new(move |_: ()| dialog.set(None));
-    let done = Callback::new(move |f: Flash| {
-        dialog.set(None);
-        flash.set(Some(f));
-        refresh.update(|n| *n += 1);
-    });
-    let on_open = Callback::new(move |d: OpenDialog| open(dialog, flash, d));
+    let page = PageDialogs::<OpenDialog>::new();
+    let refs: RefsResource = Resource::new(move || page.refresh.get(), |_| load_admin_refs());
+    let (close, done, on_open) = (page.closer(), page.finisher(), page.opener());
     // The last loaded reference data, for the dialogs (kept while the list reloads).
     let loaded = Signal::derive(move || refs.get().and_then(Result::ok));
 
     view! {
         <AdminLayout>
-            <div class="page-head">
-                <h1>"Merchants"</h1>
-                <button class="btn btn-primary" type="button" on:click=move |_| open(dialog, flash, OpenDialog::Add)>"Add merchant"</button>
-            </div>
-            <FlashNotice flash=flash/>
+            <AdminPageHead title="Merchants" add_label="Add merchant" on_add=Callback::new(move |_| page.open(OpenDialog::Add)) flash=page.flash/>
             <Transition fallback=|| view! { <p class="muted">"Loading merchants…"</p> }>
                 {move || refs.get().map(|r| match r {
                     Err(e) => load_error(&e),
@@ -44,7 +32,7 @@ pub fn AdminMerchantsPage() -> impl IntoView {
                     Ok(r) => view! { <MerchantTable refs=r on_open=on_open/> }.into_any(),
                 })}
             </Transition>
-            {move || dialog.get().and_then(|d| {
+            {move || page.dialog.get().and_then(|d| {
                 let refs = loaded.get_untracked()?;
                 Some(match d {
                     OpenDialog::Add => view! { <MerchantDialog merchant=None warehouses=refs.warehouses on_close=close on_done=done/> }.into_any(),

@@ -230,8 +230,68 @@ pub(crate) fn load_error(e: &AppError) -> AnyView {
     view! { <Notice kind="error">{text}</Notice> }.into_any()
 }
 
-/// Which of a page's buttons opened the flash, cleared when another dialog opens.
-pub(crate) fn open<T: Send + Sync + 'static>(dialog: RwSignal<Option<T>>, flash: RwSignal<Option<Flash>>, which: T) {
-    flash.set(None);
-    dialog.set(Some(which));
+/// What every admin list page keeps: the open dialog (`D` says which and for what row), the
+/// flash the last dialog left, and a counter that reloads the list after a save.
+pub(crate) struct PageDialogs<D: Send + Sync + 'static> {
+    pub dialog: RwSignal<Option<D>>,
+    pub flash: RwSignal<Option<Flash>>,
+    pub refresh: RwSignal<u32>,
+}
+
+impl<D: Send + Sync + 'static> Clone for PageDialogs<D> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D: Send + Sync + 'static> Copy for PageDialogs<D> {}
+
+impl<D: Send + Sync + 'static> PageDialogs<D> {
+    pub fn new() -> Self {
+        Self { dialog: RwSignal::new(None), flash: RwSignal::new(None), refresh: RwSignal::new(0) }
+    }
+
+    /// Opens `which`; the last dialog's flash goes away.
+    pub fn open(self, which: D) {
+        self.flash.set(None);
+        self.dialog.set(Some(which));
+    }
+
+    pub fn opener(self) -> Callback<D> {
+        Callback::new(move |which: D| self.open(which))
+    }
+
+    pub fn closer(self) -> Callback<()> {
+        Callback::new(move |_: ()| self.dialog.set(None))
+    }
+
+    /// A dialog finished: close it, show what it says, reload the list.
+    pub fn finisher(self) -> Callback<Flash> {
+        Callback::new(move |flash: Flash| {
+            self.dialog.set(None);
+            self.flash.set(Some(flash));
+            self.refresh.update(|n| *n += 1);
+        })
+    }
+}
+
+/// An admin page's title, its Add button and the flash under them.
+#[component]
+pub(crate) fn AdminPageHead(title: &'static str, add_label: &'static str, on_add: Callback<()>, flash: RwSignal<Option<Flash>>) -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <h1>{title}</h1>
+            <button class="btn btn-primary" type="button" on:click=move |_| on_add.run(())>{add_label}</button>
+        </div>
+        <FlashNotice flash=flash/>
+    }
+}
+
+/// A loaded list: its error, `empty` when it has no rows, else `table`.
+pub(crate) fn list_or_empty<T>(loaded: Result<Vec<T>, AppError>, empty: &'static str, table: impl FnOnce(Vec<T>) -> AnyView) -> AnyView {
+    match loaded {
+        Err(e) => load_error(&e),
+        Ok(list) if list.is_empty() => view! { <div class="empty card" data-empty="">{empty}</div> }.into_any(),
+        Ok(list) => table(list),
+    }
 }

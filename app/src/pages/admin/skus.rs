@@ -28,27 +28,15 @@ pub fn AdminSkusPage() -> impl IntoView {
             search: p.get("q").unwrap_or_default(),
         })
     });
-    let refresh = RwSignal::new(0u32);
-    let skus = Resource::new(move || (filter.get(), refresh.get()), |(f, _)| list_skus(f));
+    let page = PageDialogs::<OpenDialog>::new();
+    let skus = Resource::new(move || (filter.get(), page.refresh.get()), |(f, _)| list_skus(f));
     let refs: RefsResource = Resource::new(|| (), |_| load_admin_refs());
-    let dialog = RwSignal::new(None::<OpenDialog>);
-    let flash = RwSignal::new(None::<Flash>);
-    let close = Callback::new(move |_: ()| dialog.set(None));
-    let done = Callback::new(move |f: Flash| {
-        dialog.set(None);
-        flash.set(Some(f));
-        refresh.update(|n| *n += 1);
-    });
-    let on_open = Callback::new(move |d: OpenDialog| open(dialog, flash, d));
+    let (close, done, on_open) = (page.closer(), page.finisher(), page.opener());
     let loaded = Signal::derive(move || refs.get().and_then(Result::ok));
 
     view! {
         <AdminLayout>
-            <div class="page-head">
-                <h1>"SKUs"</h1>
-                <button class="btn btn-primary" type="button" on:click=move |_| open(dialog, flash, OpenDialog::Add)>"Add SKU"</button>
-            </div>
-            <FlashNotice flash=flash/>
+            <AdminPageHead title="SKUs" add_label="Add SKU" on_add=Callback::new(move |_| page.open(OpenDialog::Add)) flash=page.flash/>
             <Suspense fallback=|| ()>
                 {move || refs.get().map(|r| match r {
                     Err(e) => load_error(&e),
@@ -72,13 +60,9 @@ pub fn AdminSkusPage() -> impl IntoView {
                 })}
             </Suspense>
             <Transition fallback=|| view! { <p class="muted">"Loading SKUs…"</p> }>
-                {move || skus.get().map(|r| match r {
-                    Err(e) => load_error(&e),
-                    Ok(list) if list.is_empty() => view! { <div class="empty card" data-empty="">"No SKUs match."</div> }.into_any(),
-                    Ok(list) => view! { <SkuTable skus=list on_open=on_open/> }.into_any(),
-                })}
+                {move || skus.get().map(|r| list_or_empty(r, "No SKUs match.", |list| view! { <SkuTable skus=list on_open=on_open/> }.into_any()))}
             </Transition>
-            {move || dialog.get().and_then(|d| {
+            {move || page.dialog.get().and_then(|d| {
                 let refs = loaded.get_untracked()?;
                 let f = filter.get_untracked();
                 Some(match d {

@@ -25,29 +25,16 @@ pub fn AdminUsersPage() -> impl IntoView {
     let params = use_query_map();
     let role = Memo::new(move |_| params.with(|p| p.get("role").and_then(|c| Role::from_code(&c))));
     let search = Memo::new(move |_| params.with(|p| p.get("q").unwrap_or_default()));
-    let refresh = RwSignal::new(0u32);
-    let users = Resource::new(move || (role.get(), search.get(), refresh.get()), |(role, search, _)| list_users(UserFilter { role, search }));
+    let page = PageDialogs::<OpenDialog>::new();
+    let users = Resource::new(move || (role.get(), search.get(), page.refresh.get()), |(role, search, _)| list_users(UserFilter { role, search }));
     let refs: RefsResource = Resource::new(|| (), |_| load_admin_refs());
     let me = use_me();
     let my_id = Signal::derive(move || me.get().and_then(Result::ok).flatten().map(|u| u.id));
-    let dialog = RwSignal::new(None::<OpenDialog>);
-    let flash = RwSignal::new(None::<Flash>);
-
-    let close = Callback::new(move |_: ()| dialog.set(None));
-    let done = Callback::new(move |f: Flash| {
-        dialog.set(None);
-        flash.set(Some(f));
-        refresh.update(|n| *n += 1);
-    });
-    let on_row = Callback::new(move |d: OpenDialog| open(dialog, flash, d));
+    let (close, done, on_row) = (page.closer(), page.finisher(), page.opener());
 
     view! {
         <AdminLayout>
-            <div class="page-head">
-                <h1>"Users"</h1>
-                <button class="btn btn-primary" type="button" on:click=move |_| open(dialog, flash, OpenDialog::Add)>"Add user"</button>
-            </div>
-            <FlashNotice flash=flash/>
+            <AdminPageHead title="Users" add_label="Add user" on_add=Callback::new(move |_| page.open(OpenDialog::Add)) flash=page.flash/>
             <Form method="GET" action=USERS_PATH attr:class="searchbar">
                 <label class="sr-only" for="user-role-filter">"Role"</label>
                 <select id="user-role-filter" name="role" class="narrow-select">
@@ -61,13 +48,9 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <button class="btn" type="submit">"Search"</button>
             </Form>
             <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
-                {move || users.get().map(|r| match r {
-                    Err(e) => load_error(&e),
-                    Ok(list) if list.is_empty() => view! { <div class="empty card" data-empty="">"No users match."</div> }.into_any(),
-                    Ok(list) => view! { <UserTable users=list my_id=my_id on_open=on_row/> }.into_any(),
-                })}
+                {move || users.get().map(|r| list_or_empty(r, "No users match.", |list| view! { <UserTable users=list my_id=my_id on_open=on_row/> }.into_any()))}
             </Transition>
-            {move || dialog.get().map(|d| match d {
+            {move || page.dialog.get().map(|d| match d {
                 OpenDialog::Add => with_refs(refs, close, move |r| view! { <UserDialog user=None refs=r my_id=None on_close=close on_done=done/> }.into_any()),
                 OpenDialog::Edit(u) => with_refs(refs, close, move |r| view! {
                     <UserDialog user=Some(u.clone()) refs=r my_id=my_id.get_untracked() on_close=close on_done=done/>

@@ -14,32 +14,16 @@ enum OpenDialog {
 
 #[component]
 pub fn AdminWarehousesPage() -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let warehouses = Resource::new(move || refresh.get(), |_| list_warehouses());
-    let dialog = RwSignal::new(None::<OpenDialog>);
-    let flash = RwSignal::new(None::<Flash>);
-    let close = Callback::new(move |_: ()| dialog.set(None));
-    let done = Callback::new(move |f: Flash| {
-        dialog.set(None);
-        flash.set(Some(f));
-        refresh.update(|n| *n += 1);
-    });
-    let on_open = Callback::new(move |d: OpenDialog| open(dialog, flash, d));
+    let page = PageDialogs::<OpenDialog>::new();
+    let warehouses = Resource::new(move || page.refresh.get(), |_| list_warehouses());
+    let (close, done, on_open) = (page.closer(), page.finisher(), page.opener());
     view! {
         <AdminLayout>
-            <div class="page-head">
-                <h1>"Warehouses"</h1>
-                <button class="btn btn-primary" type="button" on:click=move |_| open(dialog, flash, OpenDialog::Add)>"Add warehouse"</button>
-            </div>
-            <FlashNotice flash=flash/>
+            <AdminPageHead title="Warehouses" add_label="Add warehouse" on_add=Callback::new(move |_| page.open(OpenDialog::Add)) flash=page.flash/>
             <Transition fallback=|| view! { <p class="muted">"Loading warehouses…"</p> }>
-                {move || warehouses.get().map(|r| match r {
-                    Err(e) => load_error(&e),
-                    Ok(list) if list.is_empty() => view! { <div class="empty card" data-empty="">"No warehouses yet."</div> }.into_any(),
-                    Ok(list) => view! { <WarehouseTable warehouses=list on_open=on_open/> }.into_any(),
-                })}
+                {move || warehouses.get().map(|r| list_or_empty(r, "No warehouses yet.", |list| view! { <WarehouseTable warehouses=list on_open=on_open/> }.into_any()))}
             </Transition>
-            {move || dialog.get().map(|d| match d {
+            {move || page.dialog.get().map(|d| match d {
                 OpenDialog::Add => view! { <WarehouseDialog warehouse=None on_close=close on_done=done/> }.into_any(),
                 OpenDialog::Edit(w) => view! { <WarehouseDialog warehouse=Some(w) on_close=close on_done=done/> }.into_any(),
                 OpenDialog::History(w) => view! {
