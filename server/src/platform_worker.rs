@@ -157,21 +157,20 @@ impl PlatformWorker {
                     _ => PageCursor::UpdatedBetween { from_ms: sync_cursor, to_ms: now },
                 };
                 // Resume where a crashed worker stopped.
-                let mut cursor = if task.page_cursor.is_empty() { window } else { PageCursor::Next(task.page_cursor.clone()) };
+                let first = if task.page_cursor.is_empty() { window } else { PageCursor::Next(task.page_cursor.clone()) };
+                let mut fetched = self.platform.orders_page(credentials, &first).await;
                 loop {
-                    match self.platform.orders_page(credentials, &cursor).await {
-                        Ok(page) => {
-                            let last = page.next.is_none();
-                            if let Err(e) = self.save_page(task, merchant, &page.orders, page.next.as_deref(), last).await {
-                                break Err(e);
-                            }
-                            match page.next {
-                                Some(next) => cursor = PageCursor::Next(next),
-                                None => break Ok(()),
-                            }
-                        }
-                        Err(e) => break Err(e.into()),
-                    }
+                    let page = fetched?;
+                    let Some(next) = page.next.clone() else {
+                        return self.save_page(task, merchant, &page.orders, None, true).await;
+                    };
+                    // The next page is fetched while this one is written: the platform's
+                    // latency and the database's overlap. Progress is still saved page by page.
+                    let next_cursor = PageCursor::Next(next.clone());
+                    let (saved, next_page) =
+                        tokio::join!(self.save_page(task, merchant, &page.orders, Some(&next), false), self.platform.orders_page(credentials, &next_cursor));
+                    saved?;
+                    fetched = next_page;
                 }
             }
         }
