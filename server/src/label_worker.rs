@@ -41,14 +41,7 @@ impl LabelWorker {
     pub fn spawn(self, idle: Duration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                match self.run_once().await {
-                    Ok(true) => continue,
-                    Ok(false) => tokio::time::sleep(idle).await,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "label worker step failed");
-                        tokio::time::sleep(idle).await;
-                    }
-                }
+                crate::polling::pause_after(self.run_once().await, "label worker", idle).await;
             }
         })
     }

@@ -8,6 +8,7 @@ pub mod label_worker;
 pub mod pdf;
 pub mod picklist;
 pub mod platform_worker;
+mod polling;
 pub mod rest;
 pub mod secrets;
 pub mod seed;
