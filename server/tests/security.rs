@@ -460,6 +460,15 @@ async fn session_cookie_flags(backend: Backend) {
     // Only a hash of the token is stored.
     let stored = scalar(&app, &format!("SELECT COUNT(*) FROM sessions WHERE token_hash = '{token}'")).await;
     assert_eq!(stored, 0, "the raw token is in the database");
+
+    // A sign-in clears the user's expired sessions (the table does not grow forever).
+    let user = id_of(&app, &format!("SELECT id FROM users WHERE email = '{ACME_ADMIN}'")).await;
+    sqlx::query("UPDATE sessions SET expires_at = 1 WHERE user_id = $1").bind(user).execute(&app.db.pool).await.expect("expire");
+    let expired = scalar(&app, &format!("SELECT COUNT(*) FROM sessions WHERE user_id = {user}")).await;
+    assert!(expired >= 1);
+    login_from(&app, ACME_ADMIN, "demo1234", "1.1.1.1").await;
+    let left = scalar(&app, &format!("SELECT COUNT(*) FROM sessions WHERE user_id = {user}")).await;
+    assert_eq!(left, 1, "only the new session is left");
     app.drop_database().await;
 
     // Behind HTTPS the cookie is Secure.

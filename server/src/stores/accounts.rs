@@ -136,6 +136,13 @@ impl AccountStore for SqlAccountStore {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token = hex::encode(bytes);
+        // The user's expired sessions go now (by the user index), so the table stays small.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+            .bind(user)
+            .bind(now_ms)
+            .execute(&self.db.pool)
+            .await
+            .map_err(db_error)?;
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash(&token))
             .bind(user)
