@@ -136,6 +136,8 @@ test('add an endpoint, see its secret once, send a test, watch it succeed, fail 
     await expect(detail.locator('li[data-attempt]')).toHaveCount(2);
     await expect(detail).toContainText('HTTP 500');
     await screenshot(page, 'webhooks-desktop');
+    const sideways = await page.locator('table.deliveries').evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+    expect(sideways, 'the delivery log scrolls sideways on a desktop screen').toBeLessThanOrEqual(0);
 
     // Edit: only shipped orders from now on.
     await endpoint.getByRole('button', { name: 'Edit' }).click();

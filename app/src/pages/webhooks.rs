@@ -297,14 +297,14 @@ fn DeliveryTable(
             let sending = d.status == DeliveryStatus::Delivering;
             view! {
                 <tr data-delivery-id=id data-event=d.event_type.code() data-status=d.status.code() class:open-row=open>
-                    <td data-label="Time" class="nowrap muted">{time_text(d.created_at_ms)}</td>
+                    <td data-label="Time" class="time-cell muted">{time_text(d.created_at_ms)}</td>
                     <td data-label="Event" class="mono">{d.event_type.code()}{(d.sequence > 0).then(|| view! { <span class="muted">{format!(" #{}", d.sequence)}</span> })}</td>
                     <td data-label="Order">{order}</td>
                     <td data-label="Endpoint" class="endpoint-cell"><span class="mono url-text" title=d.endpoint_url.clone()>{d.endpoint_url.clone()}</span></td>
                     <td data-label="Status"><DeliveryStatusBadge status=d.status attempts=d.attempts/></td>
                     <td data-label="Response" class="mono" data-code="">{d.last_status_code.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</td>
                     <td data-label="Attempts" class="num" data-attempts="">{d.attempts}</td>
-                    <td data-label="Next retry" class="nowrap muted">{next}</td>
+                    <td data-label="Next retry" class="time-cell muted">{next}</td>
                     <td class="actions"><div class="row-actions">
                         <button type="button" class="btn btn-small" data-action="details" aria-expanded=move || open().to_string() on:click=toggle>
                             {move || if open() { "Hide" } else { "Details" }}
