@@ -79,8 +79,19 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), page_guard))
         .layer(from_fn_with_state(state.clone(), refuse_cross_site_writes))
         .layer(from_fn_with_state(state, remember_client_address))
+        .layer(from_fn(close_after_oversized_body))
         // gzip/brotli for HTML, JSON, JS, CSS and WASM (the WASM shrinks ~3x).
         .layer(CompressionLayer::new())
+}
+
+/// A 413 goes out before the body is read, so that connection cannot carry another request:
+/// say so, or a client that reuses it sees its next request cut off.
+async fn close_after_oversized_body(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 async fn user_from_request(state: &AppState, headers: &axum::http::HeaderMap) -> Option<CurrentUser> {
