@@ -157,13 +157,21 @@ impl PlatformWorker {
                     let Some(next) = page.next.clone() else {
                         return self.save_page(task, merchant, &page.orders, None, true).await;
                     };
-                    // The next page is fetched while this one is written: the platform's
-                    // latency and the database's overlap. Progress is still saved page by page.
-                    let next_cursor = PageCursor::Next(next.clone());
-                    let (saved, next_page) =
-                        tokio::join!(self.save_page(task, merchant, &page.orders, Some(&next), false), self.platform.orders_page(credentials, &next_cursor));
-                    saved?;
-                    fetched = next_page;
+                    // The next page is fetched (and parsed, on another thread) while this one
+                    // is written: the platform's latency and the database's overlap. Progress is
+                    // still saved page by page.
+                    let prefetch = {
+                        let (platform, credentials, cursor) = (self.platform.clone(), credentials.clone(), PageCursor::Next(next.clone()));
+                        tokio::spawn(async move { platform.orders_page(&credentials, &cursor).await })
+                    };
+                    if let Err(e) = self.save_page(task, merchant, &page.orders, Some(&next), false).await {
+                        prefetch.abort();
+                        return Err(e);
+                    }
+                    fetched = prefetch.await.map_err(|e| {
+                        tracing::error!(error = %e, "page fetch task failed");
+                        SyncFailure::App(AppError::Internal)
+                    })?;
                 }
             }
         }

@@ -192,3 +192,66 @@ fn fulfillment_body_is_shopify_shaped() {
         }})
     );
 }
+
+#[test]
+fn a_listing_page_in_json_text_imports_like_values_and_keeps_the_reasons() {
+    let mut bad_money = order(2, "#1002");
+    bad_money["total_price"] = json!("12,50");
+    let mut no_id = order(4, "#1004");
+    no_id.as_object_mut().expect("object").remove("id");
+    let page = vec![order(1, "#1001"), bad_money, no_id];
+    let text = serde_json::to_string(&json!({ "orders": page })).expect("json");
+    let listing: OrdersPageOut = serde_json::from_str(&text).expect("listing");
+    let from_text: Vec<_> = listing.orders.iter().map(|raw| import_raw_order(raw)).collect();
+    assert_eq!(from_text, import_orders(&page));
+    assert!(from_text[1].as_ref().is_err_and(|e| e.starts_with("order #1002: total_price:")), "{from_text:?}");
+}
+
+/// The field names a `Deserialize` struct asks for, as serde's derive passes them to
+/// `deserialize_struct`.
+fn struct_fields<T: serde::de::DeserializeOwned>() -> Vec<&'static str> {
+    struct Names(std::cell::Cell<&'static [&'static str]>);
+    impl<'de> serde::Deserializer<'de> for &Names {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only structs"))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Self::Error> {
+            self.0.set(fields);
+            Err(serde::de::Error::custom("names taken"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+            newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let names = Names(std::cell::Cell::new(&[]));
+    let _ = T::deserialize(&names);
+    names.0.get().to_vec()
+}
+
+#[test]
+fn a_listing_asks_for_exactly_the_fields_the_import_reads() {
+    let mut asked: Vec<&str> = ORDER_FIELDS.split(',').collect();
+    let mut read = struct_fields::<OrderIn>();
+    asked.sort_unstable();
+    read.sort_unstable();
+    assert!(read.len() > 20, "{read:?}");
+    assert_eq!(asked, read);
+}
+
+#[tokio::test]
+async fn the_sandbox_listing_sends_only_the_fields_asked_for() {
+    let (addr, shop) = crate::sandbox::shopify::start_sandbox_store("127.0.0.1:0".parse().expect("addr")).await.expect("sandbox");
+    shop.add_shop("a.myshopify.com", "t", "A");
+    let spec = crate::sandbox::shopify::OrderSpec::new(&["MUG-CER-11", "TWL-BTH-GRY"]);
+    shop.generate_orders("a.myshopify.com", 5, &spec).expect("generated");
+    let url = format!("http://{addr}/a.myshopify.com/admin/api/{API_VERSION}/orders.json?status=any&fields=id,name");
+    let body: Value = reqwest::Client::new().get(url).header("X-Shopify-Access-Token", "t").send().await.expect("sent").json().await.expect("json");
+    let orders = body["orders"].as_array().expect("orders");
+    assert_eq!(orders.len(), 5);
+    for o in orders {
+        let keys: Vec<&String> = o.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["id", "name"], "{o}");
+    }
+}
