@@ -1135,8 +1135,25 @@ fn parse_listing(params: &[(String, String)]) -> ApiResult<(PageInfo, usize)> {
     Ok((PageInfo { q, after: None, before: None }, limit))
 }
 
+/// What a listing filters and sorts on, read from an order once per listing.
+struct ListingFields {
+    id: i64,
+    updated_ms: Option<i64>,
+    created_ms: Option<i64>,
+}
+
+impl ListingFields {
+    fn of(order: &Value) -> Self {
+        ListingFields {
+            id: order.get("id").and_then(Value::as_i64).unwrap_or(0),
+            updated_ms: field_ms(order, "updated_at"),
+            created_ms: field_ms(order, "created_at"),
+        }
+    }
+}
+
 impl ListQuery {
-    fn matches(&self, order: &Value) -> bool {
+    fn matches(&self, order: &Value, f: &ListingFields) -> bool {
         let is_set = |k: &str| order.get(k).is_some_and(|v| !v.is_null());
         let status_ok = match self.status.as_str() {
             "open" => !is_set("cancelled_at") && !is_set("closed_at"),
@@ -1144,33 +1161,28 @@ impl ListQuery {
             "cancelled" => is_set("cancelled_at"),
             _ => true,
         };
-        let in_range = |field: &str, min: Option<i64>, max: Option<i64>| {
-            if min.is_none() && max.is_none() {
-                return true;
-            }
-            field_ms(order, field).is_some_and(|t| min.is_none_or(|m| t >= m) && max.is_none_or(|m| t <= m))
+        let in_range = |at: Option<i64>, min: Option<i64>, max: Option<i64>| {
+            (min.is_none() && max.is_none()) || at.is_some_and(|t| min.is_none_or(|m| t >= m) && max.is_none_or(|m| t <= m))
         };
         let name_ok = self.name.as_deref().is_none_or(|wanted| {
             let name = order.get("name").and_then(Value::as_str).unwrap_or("");
             name.trim_start_matches('#').eq_ignore_ascii_case(wanted.trim_start_matches('#'))
         });
-        let id = order.get("id").and_then(Value::as_i64).unwrap_or(0);
         status_ok
             && name_ok
-            && self.ids.as_ref().is_none_or(|ids| ids.contains(&id))
-            && in_range("updated_at", self.updated_min, self.updated_max)
-            && in_range("created_at", self.created_min, self.created_max)
+            && self.ids.as_ref().is_none_or(|ids| ids.contains(&f.id))
+            && in_range(f.updated_ms, self.updated_min, self.updated_max)
+            && in_range(f.created_ms, self.created_min, self.created_max)
     }
 
     /// (sort value, id): ties on the sort field are broken by id.
-    fn key(&self, order: &Value) -> (i64, i64) {
-        let id = order.get("id").and_then(Value::as_i64).unwrap_or(0);
+    fn key(&self, f: &ListingFields) -> (i64, i64) {
         let value = match self.sort {
-            SortField::UpdatedAt => field_ms(order, "updated_at").unwrap_or(i64::MIN),
-            SortField::CreatedAt => field_ms(order, "created_at").unwrap_or(i64::MIN),
-            SortField::Id => id,
+            SortField::UpdatedAt => f.updated_ms.unwrap_or(i64::MIN),
+            SortField::CreatedAt => f.created_ms.unwrap_or(i64::MIN),
+            SortField::Id => f.id,
         };
-        (value, id)
+        (value, f.id)
     }
 
     fn cmp(&self, a: (i64, i64), b: (i64, i64)) -> std::cmp::Ordering {
@@ -1217,7 +1229,14 @@ async fn list_orders(
     let (page, prev_key, next_key) = {
         let inner = h.lock();
         let shop = inner.shop(&domain)?;
-        let mut all: Vec<((i64, i64), &Value)> = shop.orders.values().filter(|o| q.matches(o)).map(|o| (q.key(o), o)).collect();
+        let mut all: Vec<((i64, i64), &Value)> = shop
+            .orders
+            .values()
+            .filter_map(|o| {
+                let fields = ListingFields::of(o);
+                q.matches(o, &fields).then(|| (q.key(&fields), o))
+            })
+            .collect();
         all.sort_by(|a, b| q.cmp(a.0, b.0));
         let (start, end) = match (after, before) {
             (Some(k), _) => {
