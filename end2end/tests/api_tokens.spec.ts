@@ -36,8 +36,13 @@ test('a merchant creates an API token, uses it once shown, and revokes it', asyn
   await form.getByRole('button', { name: 'Create Token' }).click();
   await expect(form.locator('[data-field="name"]')).toHaveText('Please name the token (e.g. the system that will use it)');
   await expect(form.locator('[data-field="scopes"]')).toHaveText('Choose at least one permission');
+  await form.locator('input[data-scope="orders:read"]').setChecked(true);
+  await expect(form.locator('[data-field="scopes"]')).toHaveCount(0);
+  await expect(form.locator('[data-field="name"]')).toHaveCount(1);
 
   const token = await createToken(page, 'ERP integration', ['orders:read', 'inventory:read']);
+  await expect(form.getByLabel('Name')).toHaveValue('');
+  await expect(form.locator('.field-error'), 'the cleared form starts without errors').toHaveCount(0);
   const hint = token.slice(-4);
   const row = page.locator('tr[data-token-name="ERP integration"]');
   await expect(row).toContainText(`ddk_…${hint}`);

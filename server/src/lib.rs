@@ -4,6 +4,7 @@
 pub mod blobs;
 pub mod carrier;
 pub mod db;
+pub mod housekeeping;
 pub mod label_worker;
 pub mod pdf;
 pub mod picklist;
@@ -55,6 +56,8 @@ pub struct Config {
     /// Platform workers (store sync, writeback) in this process.
     pub platform_workers: usize,
     pub platform_poll: std::time::Duration,
+    /// How often old sign-in attempts, sessions, idempotency keys and webhook log rows are removed.
+    pub housekeeping_every: std::time::Duration,
     /// How long a claimed sync task / writeback stays a worker's (renewed per page).
     pub platform_lock: std::time::Duration,
     pub auto_sync_interval_ms: i64,
@@ -108,6 +111,7 @@ impl Config {
             ),
             platform_workers: var("DROPDOCK_PLATFORM_WORKERS", "1").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_PLATFORM_WORKERS: {e}"))?,
             platform_poll: std::time::Duration::from_millis(500),
+            housekeeping_every: std::time::Duration::from_secs(3600),
             platform_lock: std::time::Duration::from_millis(
                 var("DROPDOCK_PLATFORM_LOCK_MS", "60000").parse().map_err(|e| anyhow::anyhow!("DROPDOCK_PLATFORM_LOCK_MS: {e}"))?,
             ),
@@ -142,6 +146,7 @@ impl Config {
             label_lock: std::time::Duration::from_secs(120),
             platform_workers: 1,
             platform_poll: std::time::Duration::from_millis(100),
+            housekeeping_every: std::time::Duration::from_secs(3600),
             platform_lock: std::time::Duration::from_secs(60),
             auto_sync_interval_ms: app::domain::AUTO_SYNC_INTERVAL_MS,
             writeback_backoff: std::time::Duration::from_millis(200),
@@ -252,6 +257,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         };
         worker.spawn(config.webhook_poll);
     }
+    housekeeping::spawn(db.clone(), clock.clone(), config.housekeeping_every);
     let labels = Arc::new(SqlLabelStore::new(db.clone(), blobs));
     let services = Services {
         orders: Arc::new(SqlOrderStore::new(db.clone())),

@@ -12,7 +12,10 @@ pub fn LabelUpload(
     #[prop(into)]
     id: String,
     /// What the server stored; None until an upload succeeded.
-    label: RwSignal<Option<LabelRef>>,
+    #[prop(into)]
+    label: Signal<Option<LabelRef>>,
+    /// Told of every change: None when a new file starts uploading, then what was stored.
+    on_change: Callback<Option<LabelRef>>,
     errors: Signal<ValidationErrors>,
 ) -> impl IntoView {
     let upload_error = RwSignal::new(None::<String>);
@@ -30,10 +33,10 @@ pub fn LabelUpload(
                 return;
             }
             uploading.set(true);
-            label.set(None);
+            on_change.run(None);
             leptos::task::spawn_local(async move {
                 match crate::components::upload_label(file).await {
-                    Ok(stored) => label.set(Some(stored)),
+                    Ok(stored) => on_change.run(Some(stored)),
                     Err(msg) => {
                         upload_error.set(Some(msg));
                         input.set_value("");
@@ -43,7 +46,7 @@ pub fn LabelUpload(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
+        let _ = (ev, on_change);
     };
     view! {
         <div class="field">

@@ -1,7 +1,9 @@
 //! Reusable UI pieces.
 
+mod clipboard;
 mod command_queue;
 mod dialog;
+mod form;
 mod history;
 mod label_upload;
 mod layout;
@@ -12,8 +14,10 @@ mod sku_picker;
 mod upload;
 mod widgets;
 
+pub use clipboard::*;
 pub use command_queue::*;
 pub use dialog::*;
+pub use form::*;
 pub use history::*;
 pub use label_upload::*;
 pub use layout::*;

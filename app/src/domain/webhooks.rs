@@ -347,6 +347,10 @@ pub struct DeliveryPage {
     pub next_before_id: Option<WebhookDeliveryId>,
 }
 
+/// Finished deliveries (succeeded or failed) stay in the delivery log this long, then the
+/// server's housekeeping removes them with their attempts.
+pub const WEBHOOK_LOG_KEPT_DAYS: i64 = 30;
+
 /// When failed deliveries are tried again: `base`, then doubling, never more than `cap` apart,
 /// until `window` after the event; then the delivery is failed (a re-send can still try).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use crate::api::tokens::{create_api_token, list_api_tokens, revoke_api_token};
 use crate::components::*;
 use crate::domain::*;
-use crate::error::AppError;
 
 pub const API_TOKENS_PATH: &str = "/settings/api-tokens";
 
@@ -41,13 +40,7 @@ pub fn ApiTokensPage() -> impl IntoView {
             {move || created.get().map(|c| view! { <NewTokenBox created=c on_dismiss=Callback::new(move |_| created.set(None))/> })}
             <CreateTokenForm on_created=on_created/>
             <Transition fallback=|| view! { <p class="muted">"Loading tokens…"</p> }>
-                {move || tokens.get().map(|r| match r {
-                    Err(e) => view! { <Notice kind="error">{error_text(&e)}</Notice> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <div class="empty card" data-empty="">"No API tokens yet."</div>
-                    }.into_any(),
-                    Ok(list) => view! { <TokenTable tokens=list on_revoke=on_revoke/> }.into_any(),
-                })}
+                {move || tokens.get().map(|r| list_or_empty(r, "No API tokens yet.", |list| view! { <TokenTable tokens=list on_revoke=on_revoke/> }.into_any()))}
             </Transition>
             {move || revoking.get().map(|t| view! { <RevokeDialog token=t on_close=Callback::new(move |_| revoking.set(None)) on_done=revoked/> })}
         </MerchantLayout>
@@ -58,32 +51,13 @@ pub fn ApiTokensPage() -> impl IntoView {
 #[component]
 fn CreateTokenForm(on_created: Callback<CreatedApiToken>) -> impl IntoView {
     let input = RwSignal::new(ApiTokenInput { name: String::new(), scopes: vec![ApiScope::OrdersRead] });
-    let attempted = RwSignal::new(false);
-    let server_errors = RwSignal::new(ValidationErrors::default());
-    let failure = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
-    let errors = Signal::derive(move || {
-        let client = if attempted.get() { input.with(|i| i.validated().err().unwrap_or_default()) } else { ValidationErrors::default() };
-        if client.is_empty() { server_errors.get() } else { client }
-    });
+    let state = FormState::rechecked(move || input.with(|i| i.validated().err().unwrap_or_default()));
+    let errors = state.errors();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempted.set(true);
-        server_errors.set(ValidationErrors::default());
-        failure.set(None);
-        let Ok(valid) = input.get_untracked().validated() else { return };
-        sending.set(true);
-        leptos::task::spawn_local(async move {
-            match create_api_token(valid).await {
-                Ok(created) => {
-                    attempted.set(false);
-                    input.set(ApiTokenInput { name: String::new(), scopes: vec![ApiScope::OrdersRead] });
-                    on_created.run(created);
-                }
-                Err(AppError::Validation(v)) => server_errors.set(v),
-                Err(e) => failure.set(Some(error_text(&e))),
-            }
-            sending.set(false);
+        state.submit(input.get_untracked().validated(), create_api_token, move |created| {
+            input.set(ApiTokenInput { name: String::new(), scopes: vec![ApiScope::OrdersRead] });
+            on_created.run(created);
         });
     };
     let scope_boxes = ApiScope::ALL
@@ -127,10 +101,10 @@ fn CreateTokenForm(on_created: Callback<CreatedApiToken>) -> impl IntoView {
                     <FieldError errors=errors field="scopes"/>
                 </fieldset>
             </div>
-            {move || failure.get().map(|e| view! { <div class="notice notice-error" role="alert">{e}</div> })}
+            {state.failure_notice()}
             <div class="token-form-actions">
-                <button type="submit" class="btn btn-primary" data-create-token="" disabled=move || sending.get()>
-                    {move || if sending.get() { "Creating…" } else { "Create Token" }}
+                <button type="submit" class="btn btn-primary" data-create-token="" disabled=move || state.busy().get()>
+                    {move || if state.busy().get() { "Creating…" } else { "Create Token" }}
                 </button>
             </div>
         </form>
@@ -142,17 +116,14 @@ fn CreateTokenForm(on_created: Callback<CreatedApiToken>) -> impl IntoView {
 fn NewTokenBox(created: CreatedApiToken, on_dismiss: Callback<()>) -> impl IntoView {
     let copied = RwSignal::new(false);
     let token = created.token.clone();
-    let copy = move |_| {
-        copy_to_clipboard(&token);
-        copied.set(true);
-    };
+    let copy = move |_| copied.set(copy_to_clipboard(&token));
     view! {
         <div class="notice notice-success new-token" role="status" data-new-token="">
             <p class="strong">{format!("Token \u{201c}{}\u{201d} created.", created.info.name)}</p>
             <p>"Copy it now: it will not be shown again. Only a fingerprint of it is stored."</p>
             <div class="token-copy">
                 <input type="text" readonly class="mono token-value" aria-label="New API token" data-token-value=""
-                    prop:value=created.token.clone() on:focus=move |ev| select_all(&ev)/>
+                    prop:value=created.token.clone() on:focus=move |ev| select_field_text(&ev)/>
                 <button type="button" class="btn btn-primary" data-copy-token="" on:click=copy>
                     {move || if copied.get() { "Copied" } else { "Copy" }}
                 </button>
@@ -228,36 +199,4 @@ fn RevokeDialog(token: ApiTokenInfo, on_close: Callback<()>, on_done: Callback<(
             message=format!("Revoke \u{201c}{}\u{201d}? Systems using it are refused from their next request. This cannot be undone.", token.name)
             confirm_label="Revoke" busy=busy error=error on_confirm=on_confirm on_close=on_close/>
     }
-}
-
-fn select_all(ev: &leptos::ev::FocusEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-            input.select();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
-}
-
-/// `navigator.clipboard.writeText(text)` where the browser has it (secure contexts); the box
-/// stays selectable for copying by hand either way.
-fn copy_to_clipboard(text: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use js_sys::{Function, Reflect};
-        use wasm_bindgen::{JsCast, JsValue};
-        let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return };
-        let Ok(clipboard) = Reflect::get(&navigator, &JsValue::from_str("clipboard")) else { return };
-        if clipboard.is_undefined() {
-            return;
-        }
-        if let Ok(write) = Reflect::get(&clipboard, &JsValue::from_str("writeText")).and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from)) {
-            let _ = write.call1(&clipboard, &JsValue::from_str(text));
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = text;
 }

@@ -433,35 +433,6 @@ fn ShippingFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, er
 
 #[component]
 fn SelfPickupFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors>) -> impl IntoView {
-    let upload_error = RwSignal::new(None::<String>);
-    let uploading = RwSignal::new(false);
-    let on_file = move |ev: leptos::ev::Event| {
-        upload_error.set(None);
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            if let Err(msg) = validate_label_file(&file.name(), file.size() as u64) {
-                upload_error.set(Some(msg));
-                input.set_value("");
-                return;
-            }
-            uploading.set(true);
-            leptos::task::spawn_local(async move {
-                match crate::components::upload_label(file).await {
-                    Ok(label) => draft.update(|d| d.label = Some(label)),
-                    Err(msg) => {
-                        upload_error.set(Some(msg));
-                        input.set_value("");
-                    }
-                }
-                uploading.set(false);
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
     view! {
         <div class="fields two">
             <div class="field">
@@ -471,17 +442,8 @@ fn SelfPickupFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors
                     on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.tracking_no = v); }/>
                 <FieldError errors=errors field=FIELD_TRACKING/>
             </div>
-            <div class="field">
-                <label for="label_file">"Shipping Label"<span class="req">"*"</span></label>
-                <input id="label_file" type="file" accept=".pdf,application/pdf" on:change=on_file/>
-                <p class="hint">"PDF only, up to 10 MB."</p>
-                {move || uploading.get().then(|| view! { <p class="hint">"Uploading…"</p> })}
-                {move || draft.with(|d| d.label.clone()).map(|l| view! {
-                    <p class="ok-text">"Uploaded: "{l.file_name}" ("{(l.size_bytes + 1023) / 1024}" KB)"</p>
-                })}
-                {move || upload_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                <FieldError errors=errors field=FIELD_LABEL/>
-            </div>
+            <LabelUpload id="label_file" label=Signal::derive(move || draft.with(|d| d.label.clone()))
+                on_change=Callback::new(move |l| draft.update(|d| d.label = l)) errors=errors/>
         </div>
     }
     .into_any()

@@ -126,19 +126,14 @@ pub fn WebhooksPage() -> impl IntoView {
                 "Dropdock POSTs your orders' events as JSON to these URLs, signed with your endpoint's secret (header "
                 <code>"Dropdock-Signature"</code>"), each with a per-order "<code>"sequence"</code>" number. Failed deliveries are retried after "
                 {short_duration(retry.delay_ms(1))}", "{short_duration(retry.delay_ms(2))}", "{short_duration(retry.delay_ms(3))}
-                " … (at most "{short_duration(retry.cap_ms)}" apart) for "{short_duration(retry.window_ms)}"."
+                " … (at most "{short_duration(retry.cap_ms)}" apart) for "{short_duration(retry.window_ms)}
+                ". The log keeps finished deliveries for "{WEBHOOK_LOG_KEPT_DAYS}" days."
             </p>
             <FlashNotice flash=flash/>
             <Transition fallback=|| view! { <p class="muted">"Loading endpoints…"</p> }>
-                {move || endpoints.get().map(|r| match r {
-                    Err(e) => view! { <Notice kind="error">{error_text(&e)}</Notice> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <div class="empty card" data-empty="endpoints">"No endpoints yet. Add one to receive order events."</div>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <EndpointTable endpoints=list on_test=on_test on_enable=on_enable on_edit=on_edit on_delete=on_delete/>
-                    }.into_any(),
-                })}
+                {move || endpoints.get().map(|r| list_or_empty(r, "No endpoints yet. Add one to receive order events.", |list| {
+                    view! { <EndpointTable endpoints=list on_test=on_test on_enable=on_enable on_edit=on_edit on_delete=on_delete/> }.into_any()
+                }))}
             </Transition>
 
             <section class="delivery-log" aria-label="Delivery log">
@@ -427,74 +422,32 @@ fn AddEndpointDialog(on_close: Callback<()>, on_created: Callback<()>) -> impl I
     let url = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let chosen = RwSignal::new(WebhookEventType::SUBSCRIBABLE.to_vec());
-    let attempted = RwSignal::new(false);
-    let server_errors = RwSignal::new(ValidationErrors::default());
-    let failure = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
-    let created = RwSignal::new(None::<CreatedWebhookEndpoint>);
     let input = move || WebhookEndpointInput { url: url.get(), description: description.get(), event_types: chosen.get() };
-    let client_errors = Memo::new(move |_| if attempted.get() { input().validated().err().unwrap_or_default() } else { ValidationErrors::default() });
-    let errors = Signal::derive(move || {
-        let c = client_errors.get();
-        if c.is_empty() { server_errors.get() } else { c }
-    });
-    let submit = move |_| {
-        attempted.set(true);
-        server_errors.set(ValidationErrors::default());
-        failure.set(None);
-        let Ok(valid) = input().validated() else { return };
-        sending.set(true);
-        leptos::task::spawn_local(async move {
-            match create_webhook_endpoint(valid).await {
-                Ok(c) => {
-                    sending.set(false);
-                    created.set(Some(c));
-                    on_created.run(());
-                }
-                Err(crate::error::AppError::Validation(v)) => {
-                    sending.set(false);
-                    server_errors.set(v);
-                }
-                Err(e) => {
-                    sending.set(false);
-                    failure.set(Some(error_text(&e)));
-                }
-            }
+    let state = FormState::rechecked(move || input().validated().err().unwrap_or_default());
+    let created = RwSignal::new(None::<CreatedWebhookEndpoint>);
+    let submit = Callback::new(move |_: ()| {
+        state.submit(input().validated(), create_webhook_endpoint, move |c| {
+            created.set(Some(c));
+            on_created.run(());
         });
-    };
-    let form = move || {
-        view! {
-            <div class="fields">
-                <div class="field">
-                    <label for="url">"Endpoint URL"<span class="req">"*"</span></label>
-                    <input id="url" type="text" inputmode="url" placeholder="https://example.com/dropdock/webhooks" autocomplete="off" spellcheck="false"
-                        prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev))/>
-                    <FieldError errors=errors field=FIELD_WEBHOOK_URL/>
-                </div>
-                <div class="field">
-                    <label for="description">"Description"</label>
-                    <input id="description" type="text" placeholder="e.g. ERP order sync" autocomplete="off"
-                        prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
-                    <FieldError errors=errors field=FIELD_WEBHOOK_DESCRIPTION/>
-                </div>
-                <EventChoices chosen=chosen errors=errors/>
-            </div>
-            {move || failure.get().map(|e| view! { <div class="notice notice-error" role="alert">{e}</div> })}
-            <div class="dialog-foot">
-                <button type="button" class="btn" on:click=move |_| on_close.run(())>"Cancel"</button>
-                <button type="button" class="btn btn-primary" data-submit="" disabled=move || sending.get() on:click=submit>
-                    {move || if sending.get() { "Adding…" } else { "Add Endpoint" }}
-                </button>
-            </div>
+    });
+    move || match created.get() {
+        None => view! {
+            <FormDialog title="Add Endpoint" label="Add Endpoint" state=state on_submit=submit on_close=on_close>
+                <TextField id="url" label="Endpoint URL" value=url errors=state.errors() field=FIELD_WEBHOOK_URL required=true
+                    inputmode="url" placeholder="https://example.com/dropdock/webhooks"/>
+                <TextField id="description" label="Description" value=description errors=state.errors() field=FIELD_WEBHOOK_DESCRIPTION
+                    placeholder="e.g. ERP order sync"/>
+                <EventChoices chosen=chosen errors=state.errors()/>
+            </FormDialog>
         }
-    };
-    view! {
-        <Dialog title="Add Endpoint" on_close=on_close>
-            {move || match created.get() {
-                None => form().into_any(),
-                Some(c) => view! { <SecretOnce created=c on_close=on_close/> }.into_any(),
-            }}
-        </Dialog>
+        .into_any(),
+        Some(c) => view! {
+            <Dialog title="Add Endpoint" on_close=on_close>
+                <SecretOnce created=c on_close=on_close/>
+            </Dialog>
+        }
+        .into_any(),
     }
 }
 
@@ -510,7 +463,7 @@ fn SecretOnce(created: CreatedWebhookEndpoint, on_close: Callback<()>) -> impl I
             <label for="signing-secret">"Signing secret"</label>
             <div class="secret-row">
                 <textarea id="signing-secret" rows="2" readonly class="mono" spellcheck="false" data-secret="" prop:value=created.secret
-                    on:focus=move |ev| select_field(&ev)></textarea>
+                    on:focus=move |ev| select_field_text(&ev)></textarea>
                 <button type="button" class="btn" data-action="copy" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
             </div>
             <p class="warn-text" role="note">"Copy it now: this is the only time the secret is shown. Your receiver uses it to check the "
@@ -528,53 +481,18 @@ fn EditEndpointDialog(endpoint: WebhookEndpoint, on_close: Callback<()>, on_done
     let id = endpoint.id;
     let description = RwSignal::new(endpoint.description.clone());
     let chosen = RwSignal::new(endpoint.event_types.clone());
-    let server_errors = RwSignal::new(ValidationErrors::default());
-    let attempted = RwSignal::new(false);
-    let failure = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
     let patch = move || WebhookEndpointPatch { description: Some(description.get()), event_types: Some(chosen.get()), enabled: None };
-    let client_errors = Memo::new(move |_| if attempted.get() { patch().validated().err().unwrap_or_default() } else { ValidationErrors::default() });
-    let errors = Signal::derive(move || {
-        let c = client_errors.get();
-        if c.is_empty() { server_errors.get() } else { c }
-    });
-    let submit = move |_| {
-        attempted.set(true);
-        server_errors.set(ValidationErrors::default());
-        failure.set(None);
-        let Ok(valid) = patch().validated() else { return };
-        sending.set(true);
-        leptos::task::spawn_local(async move {
-            match update_webhook_endpoint(id, valid).await {
-                Ok(e) => on_done.run(Flash::Ok(format!("Endpoint {} saved.", e.url))),
-                Err(crate::error::AppError::Validation(v)) => {
-                    sending.set(false);
-                    server_errors.set(v);
-                }
-                Err(e) => {
-                    sending.set(false);
-                    failure.set(Some(error_text(&e)));
-                }
-            }
+    let state = FormState::rechecked(move || patch().validated().err().unwrap_or_default());
+    let submit = Callback::new(move |_: ()| {
+        state.submit(patch().validated(), move |valid| update_webhook_endpoint(id, valid), move |e: WebhookEndpoint| {
+            on_done.run(Flash::Ok(format!("Endpoint {} saved.", e.url)))
         });
-    };
+    });
     view! {
-        <Dialog title="Edit Endpoint" subtitle=endpoint.url.clone() on_close=on_close>
-            <div class="fields">
-                <div class="field">
-                    <label for="description">"Description"</label>
-                    <input id="description" type="text" autocomplete="off"
-                        prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
-                    <FieldError errors=errors field=FIELD_WEBHOOK_DESCRIPTION/>
-                </div>
-                <EventChoices chosen=chosen errors=errors/>
-            </div>
-            {move || failure.get().map(|e| view! { <div class="notice notice-error" role="alert">{e}</div> })}
-            <div class="dialog-foot">
-                <button type="button" class="btn" on:click=move |_| on_close.run(())>"Cancel"</button>
-                <button type="button" class="btn btn-primary" data-submit="" disabled=move || sending.get() on:click=submit>"Save"</button>
-            </div>
-        </Dialog>
+        <FormDialog title="Edit Endpoint" subtitle=endpoint.url.clone() label="Save" state=state on_submit=submit on_close=on_close>
+            <TextField id="description" label="Description" value=description errors=state.errors() field=FIELD_WEBHOOK_DESCRIPTION/>
+            <EventChoices chosen=chosen errors=state.errors()/>
+        </FormDialog>
     }
 }
 
@@ -603,39 +521,6 @@ fn DeleteEndpointDialog(endpoint: WebhookEndpoint, on_close: Callback<()>, on_do
             message="Its queued deliveries are dropped and its delivery log is removed. Receivers stop getting events at once."
             confirm_label="Delete" busy=busy error=error on_confirm=confirm on_close=on_close/>
     }
-}
-
-/// Puts `text` on the clipboard (the browser may refuse; the field stays selectable).
-fn copy_to_clipboard(text: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let Some(window) = web_sys::window() else { return false };
-        let navigator = window.navigator();
-        let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else { return false };
-        let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else { return false };
-        let Ok(write) = write.dyn_into::<js_sys::Function>() else { return false };
-        write.call1(&clipboard, &text.into()).is_ok()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = text;
-        false
-    }
-}
-
-/// Selects a read-only field's text on focus, ready to copy by hand.
-fn select_field(ev: &leptos::ev::FocusEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let Some(field) = ev.target() else { return };
-        if let Ok(select) = js_sys::Reflect::get(&field, &"select".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
-            let _ = select.call0(&field);
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
 }
 
 /// The body as sent, one member per line: keys keep their order (re-serializing through

@@ -62,6 +62,9 @@ pub(crate) fn user_from_row(r: &AnyRow) -> AppResult<CurrentUser> {
     })
 }
 
+/// Sign-in attempts older than this no longer count towards a lock; housekeeping removes them.
+pub(crate) const SIGN_IN_ATTEMPTS_KEPT_MS: i64 = 7 * SIGN_IN_WINDOW_MS;
+
 const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.merchant_id, u.warehouse_id";
 
 #[async_trait]
@@ -125,10 +128,6 @@ impl AccountStore for SqlAccountStore {
             .execute(&self.db.pool)
             .await
             .map_err(db_error)?;
-        // Old attempts are no longer counted; keep the table small.
-        if now_ms % 64 == 0 {
-            sqlx::query("DELETE FROM sign_in_attempts WHERE at < $1").bind(now_ms - 7 * SIGN_IN_WINDOW_MS).execute(&self.db.pool).await.map_err(db_error)?;
-        }
         Ok(())
     }
 

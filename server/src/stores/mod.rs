@@ -1,7 +1,7 @@
 //! sqlx implementations of the app's ports. The SQL is written once for both backends
 //! (`$n` placeholders work on SQLite too); only the migrations differ per dialect.
 
-mod accounts;
+pub(crate) mod accounts;
 mod admin;
 pub mod audit;
 mod api_tokens;

@@ -156,7 +156,7 @@ fn DispatchForm(detail: PlatformOrderDetail, catalog: Catalog, on_close: Callbac
                                 prop:value=move || tracking.get() on:input=move |ev| tracking.set(event_target_value(&ev))/>
                             <FieldError errors=errors field=FIELD_TRACKING/>
                         </div>
-                        <LabelUpload id="dispatch-label" label=label errors=errors/>
+                        <LabelUpload id="dispatch-label" label=label on_change=Callback::new(move |l| label.set(l)) errors=errors/>
                     </Show>
                     <Show when=move || !self_pickup.get()>
                         <FieldError errors=errors field=FIELD_TRACKING/>

@@ -71,13 +71,9 @@ pub fn StoresPage() -> impl IntoView {
             </div>
             <FlashNotice flash=flash/>
             <Transition fallback=|| view! { <p class="muted">"Loading stores…"</p> }>
-                {move || stores.get().map(|r| match r {
-                    Err(e) => view! { <Notice kind="error">{error_text(&e)}</Notice> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <div class="empty card" data-empty="">"No store connected yet. Add your Shopify store to sync its orders."</div>
-                    }.into_any(),
-                    Ok(list) => view! { <StoreTable stores=list tests=tests on_test=on_test on_auto_sync=on_auto_sync on_sync=on_sync on_history=on_history/> }.into_any(),
-                })}
+                {move || stores.get().map(|r| list_or_empty(r, "No store connected yet. Add your Shopify store to sync its orders.", |list| {
+                    view! { <StoreTable stores=list tests=tests on_test=on_test on_auto_sync=on_auto_sync on_sync=on_sync on_history=on_history/> }.into_any()
+                }))}
             </Transition>
             {move || dialog.get().map(|d| match d {
                 OpenDialog::Add => view! { <AddStoreDialog on_close=close on_done=done/> }.into_any(),
