@@ -173,6 +173,9 @@ struct Shop {
     name: String,
     id: i64,
     orders: BTreeMap<i64, Value>,
+    /// What listings filter and sort on, per order, kept with every change (`store_order`,
+    /// `touched`) so a page does not read every stored order's JSON again.
+    listing: BTreeMap<i64, ListingFields>,
     /// Fulfillment request bodies as received (accepted ones).
     fulfillments: Vec<Value>,
     next_number: i64,
@@ -206,6 +209,14 @@ fn norm(domain: &str) -> String {
     domain.trim().to_ascii_lowercase()
 }
 
+impl Shop {
+    /// Stores `order` under `id` (replacing one with the same id), with its listing fields.
+    fn store_order(&mut self, id: i64, order: Value) {
+        self.listing.insert(id, ListingFields::of(&order));
+        self.orders.insert(id, order);
+    }
+}
+
 impl ShopifySandboxHandle {
     /// Adds a shop (or changes an existing shop's token and name, keeping its orders).
     pub fn add_shop(&self, domain: &str, token: &str, name: &str) {
@@ -217,6 +228,7 @@ impl ShopifySandboxHandle {
             name: String::new(),
             id,
             orders: BTreeMap::new(),
+            listing: BTreeMap::new(),
             fulfillments: Vec::new(),
             next_number: 1001,
             bucket: Bucket { level: 0.0, at: Instant::now() },
@@ -234,7 +246,7 @@ impl ShopifySandboxHandle {
         if let Some(number) = order.get("order_number").and_then(Value::as_i64) {
             shop.next_number = shop.next_number.max(number + 1);
         }
-        shop.orders.insert(id, order);
+        shop.store_order(id, order);
         Ok(id)
     }
 
@@ -279,7 +291,7 @@ impl ShopifySandboxHandle {
             let parts = OrderParts { number, created_ms, updated_ms, person, lines, tags, source, discount: None, note_attributes: &[] };
             let order = build_order(ids, &parts);
             let id = order.get("id").and_then(Value::as_i64).unwrap_or_default();
-            shop.orders.insert(id, order);
+            shop.store_order(id, order);
             out.push(id);
         }
         Ok(out)
@@ -383,7 +395,7 @@ fn add_example_order(handle: &ShopifySandboxHandle, domain: &str, skus: &[&str],
     };
     let order = build_order(ids, &parts);
     let id = order.get("id").and_then(Value::as_i64).unwrap_or_default();
-    shop.orders.insert(id, order);
+    shop.store_order(id, order);
     Ok(())
 }
 
@@ -882,7 +894,8 @@ async fn put_order(
         return Err(ApiError::new(StatusCode::BAD_REQUEST, json!({ "id": "does not match the order in the URL" })));
     }
     let mut inner = h.lock();
-    let order = inner.shop_mut(&domain)?.orders.get_mut(&id).ok_or_else(ApiError::not_found)?;
+    let shop = inner.shop_mut(&domain)?;
+    let order = shop.orders.get_mut(&id).ok_or_else(ApiError::not_found)?;
     if let Some(note) = changes.get("note") {
         if !(note.is_string() || note.is_null()) {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, json!({ "note": "must be a string" })));
@@ -890,6 +903,7 @@ async fn put_order(
         order["note"] = note.clone();
     }
     touch(order);
+    shop.listing.insert(id, ListingFields::of(order));
     Ok(Json(json!({ "order": order })))
 }
 
@@ -1003,6 +1017,7 @@ async fn create_fulfillment(
         None => order["fulfillments"] = json!([fulfillment.clone()]),
     }
     touch(order);
+    shop.listing.insert(id, ListingFields::of(order));
     shop.fulfillments.push(raw);
     Ok((StatusCode::CREATED, Json(json!({ "fulfillment": fulfillment }))))
 }
@@ -1025,7 +1040,8 @@ async fn cancel_order(
         Some(_) => return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, json!({ "reason": ["is not included in the list"] }))),
     };
     let mut inner = h.lock();
-    let order = inner.shop_mut(&domain)?.orders.get_mut(&id).ok_or_else(ApiError::not_found)?;
+    let shop = inner.shop_mut(&domain)?;
+    let order = shop.orders.get_mut(&id).ok_or_else(ApiError::not_found)?;
     if order.get("cancelled_at").is_some_and(|v| !v.is_null()) {
         return Err(ApiError::unprocessable("Order has already been cancelled"));
     }
@@ -1035,6 +1051,7 @@ async fn cancel_order(
     order["cancelled_at"] = json!(shop_time(now_ms()));
     order["cancel_reason"] = json!(reason);
     touch(order);
+    shop.listing.insert(id, ListingFields::of(order));
     Ok(Json(json!({ "order": order })))
 }
 
@@ -1135,7 +1152,8 @@ fn parse_listing(params: &[(String, String)]) -> ApiResult<(PageInfo, usize)> {
     Ok((PageInfo { q, after: None, before: None }, limit))
 }
 
-/// What a listing filters and sorts on, read from an order once per listing.
+/// What a listing filters and sorts on, read from an order when it is stored or changed.
+#[derive(Clone, Copy)]
 struct ListingFields {
     id: i64,
     updated_ms: Option<i64>,
@@ -1231,9 +1249,9 @@ async fn list_orders(
         let shop = inner.shop(&domain)?;
         let mut all: Vec<((i64, i64), &Value)> = shop
             .orders
-            .values()
-            .filter_map(|o| {
-                let fields = ListingFields::of(o);
+            .iter()
+            .filter_map(|(id, o)| {
+                let fields = shop.listing.get(id).copied().unwrap_or_else(|| ListingFields::of(o));
                 q.matches(o, &fields).then(|| (q.key(&fields), o))
             })
             .collect();
