@@ -71,11 +71,11 @@ fn BusinessTypeDialog(business_type: Option<BusinessType>, on_close: Callback<()
     let code = RwSignal::new(business_type.as_ref().map(|b| b.code.clone()).unwrap_or_default());
     let name = RwSignal::new(business_type.as_ref().map(|b| b.name.clone()).unwrap_or_default());
     let kind = RwSignal::new(business_type.as_ref().map(|b| b.kind));
-    let state = FormState::new();
+    let check = move || BusinessTypeInput { code: code.get(), name: name.get(), kind: kind.get() }.validated();
+    let state = FormState::rechecked(move || check().err().unwrap_or_default());
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
-        let input = BusinessTypeInput { code: code.get_untracked(), name: name.get_untracked(), kind: kind.get_untracked() };
-        state.submit(input.validated(), move |input: BusinessTypeInput| save_business_type(id, input), move |_| {
+        state.submit(check(), move |input: BusinessTypeInput| save_business_type(id, input), move |_| {
             let verb = if id.is_none() { "added" } else { "saved" };
             on_done.run(Flash::Ok(format!("Business type {} {verb}.", normalize_code(&code.get_untracked()))));
         });

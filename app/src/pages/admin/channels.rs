@@ -130,8 +130,6 @@ fn ChannelDialog(channel: Option<Channel>, refs: AdminRefs, default_warehouse: O
     let carrier = RwSignal::new(channel.as_ref().map(|c| c.carrier.clone()).unwrap_or_default());
     let service = RwSignal::new(channel.as_ref().map(|c| c.service_type.clone()).unwrap_or_default());
     let options = RwSignal::new(channel.as_ref().map(|c| c.signature_options.clone()).unwrap_or_default());
-    let state = FormState::new();
-    let errors = state.errors();
     let takes_options = Memo::new(move |_| code.with(|c| channel_takes_signature_options(c)));
     // A self-pickup code clears the options, which can no longer be unticked by hand.
     Effect::new(move |_| {
@@ -142,17 +140,21 @@ fn ChannelDialog(channel: Option<Channel>, refs: AdminRefs, default_warehouse: O
     let warehouse_options: Vec<(i64, String)> = refs.warehouses.iter().map(|w| (w.id, format!("{} — {}", w.code, w.name))).collect();
     let business_options: Vec<(i64, String)> = refs.business_types.iter().map(|b| (b.id, format!("{} — {} ({})", b.code, b.name, b.kind.code()))).collect();
     let refs = StoredValue::new(refs);
-    let submit = Callback::new(move |_: ()| {
+    let check = move || {
         let input = ChannelInput {
-            warehouse_id: warehouse.get_untracked(),
-            business_type_id: business.get_untracked(),
-            code: code.get_untracked(),
-            carrier: carrier.get_untracked(),
-            service_type: service.get_untracked(),
-            signature_options: options.get_untracked(),
+            warehouse_id: warehouse.get(),
+            business_type_id: business.get(),
+            code: code.get(),
+            carrier: carrier.get(),
+            service_type: service.get(),
+            signature_options: options.get(),
         };
-        let checked = refs.with_value(|r| input.validated(r));
-        state.submit(checked, move |input: ChannelInput| save_channel(id, input), move |_| {
+        refs.with_value(|r| input.validated(r))
+    };
+    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let errors = state.errors();
+    let submit = Callback::new(move |_: ()| {
+        state.submit(check(), move |input: ChannelInput| save_channel(id, input), move |_| {
             let verb = if editing { "saved" } else { "added" };
             on_done.run(Flash::Ok(format!("Channel {} {verb}.", normalize_code(&code.get_untracked()))));
         });

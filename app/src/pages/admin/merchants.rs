@@ -88,13 +88,12 @@ fn MerchantDialog(merchant: Option<Merchant>, warehouses: Vec<Warehouse>, on_clo
     let id = merchant.as_ref().map(|m| m.id);
     let name = RwSignal::new(merchant.as_ref().map(|m| m.name.clone()).unwrap_or_default());
     let selected = RwSignal::new(merchant.as_ref().map(|m| m.warehouse_ids.clone()).unwrap_or_default());
-    let state = FormState::new();
-    let errors = state.errors();
     let refs = StoredValue::new(AdminRefs { warehouses: warehouses.clone(), ..Default::default() });
+    let check = move || refs.with_value(|r| MerchantInput { name: name.get(), warehouse_ids: selected.get() }.validated(r));
+    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
-        let input = MerchantInput { name: name.get_untracked(), warehouse_ids: selected.get_untracked() };
-        let checked = refs.with_value(|r| input.validated(r));
-        state.submit(checked, move |input: MerchantInput| save_merchant(id, input), move |_| {
+        state.submit(check(), move |input: MerchantInput| save_merchant(id, input), move |_| {
             let verb = if id.is_none() { "added" } else { "saved" };
             on_done.run(Flash::Ok(format!("Merchant {} {verb}.", name.get_untracked().trim())));
         });

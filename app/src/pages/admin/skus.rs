@@ -130,8 +130,6 @@ fn SkuDialog(
     let name = RwSignal::new(sku.as_ref().map(|s| s.name.clone()).unwrap_or_default());
     let barcode = RwSignal::new(sku.as_ref().map(|s| s.barcode.clone()).unwrap_or_default());
     let weight = RwSignal::new(sku.as_ref().map(|s| s.weight_grams.to_string()).unwrap_or_default());
-    let state = FormState::new();
-    let errors = state.errors();
     let merchant_options: Vec<(i64, String)> = refs.merchants.iter().map(|m| (m.id, m.name.clone())).collect();
     let refs = StoredValue::new(refs);
     // The warehouses the chosen merchant may use (all of them while none is chosen).
@@ -146,17 +144,21 @@ fn SkuDialog(
         })
     };
     let no_warehouse = move || merchant.get().is_some() && warehouse_options().is_empty();
-    let submit = Callback::new(move |_: ()| {
+    let check = move || {
         let input = SkuInput {
-            merchant_id: merchant.get_untracked(),
-            warehouse_id: warehouse.get_untracked(),
-            code: code.get_untracked(),
-            name: name.get_untracked(),
-            barcode: barcode.get_untracked(),
-            weight_grams: weight.get_untracked().trim().parse().ok(),
+            merchant_id: merchant.get(),
+            warehouse_id: warehouse.get(),
+            code: code.get(),
+            name: name.get(),
+            barcode: barcode.get(),
+            weight_grams: weight.get().trim().parse().ok(),
         };
-        let checked = refs.with_value(|r| input.validated(r));
-        state.submit(checked, move |input: SkuInput| save_sku(id, input), move |_| {
+        refs.with_value(|r| input.validated(r))
+    };
+    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let errors = state.errors();
+    let submit = Callback::new(move |_: ()| {
+        state.submit(check(), move |input: SkuInput| save_sku(id, input), move |_| {
             let verb = if editing { "saved" } else { "added" };
             on_done.run(Flash::Ok(format!("SKU {} {verb}.", code.get_untracked().trim())));
         });

@@ -163,32 +163,40 @@ fn UserDialog(user: Option<AdminUser>, refs: AdminRefs, my_id: Option<UserId>, o
     let merchant = RwSignal::new(user.as_ref().and_then(|u| u.merchant_id));
     let warehouses = RwSignal::new(user.as_ref().map(|u| u.warehouse_ids.clone()).unwrap_or_default());
     let password = RwSignal::new(String::new());
-    let state = FormState::new();
-    let errors = state.errors();
     let original = StoredValue::new(user.clone());
     let refs = StoredValue::new(refs);
 
     let needs_merchant = move || role.get().is_some_and(Role::belongs_to_merchant);
     let needs_warehouses = move || role.get().is_some_and(Role::works_in_warehouses);
-    let submit = Callback::new(move |_: ()| {
-        let r = role.get_untracked();
-        // Only what the role uses is sent: a merchant for merchant roles, warehouses for floor roles.
-        let input = UserInput {
-            email: email.get_untracked(),
-            display_name: name.get_untracked(),
+    // Only what the role uses is sent: a merchant for merchant roles, warehouses for floor roles.
+    let input = move || {
+        let r = role.get();
+        UserInput {
+            email: email.get(),
+            display_name: name.get(),
             role: r,
-            merchant_id: merchant.get_untracked().filter(|_| r.is_some_and(Role::belongs_to_merchant)),
-            warehouse_ids: if r.is_some_and(Role::works_in_warehouses) { warehouses.get_untracked() } else { Vec::new() },
-            password: password.get_untracked(),
-        };
+            merchant_id: merchant.get().filter(|_| r.is_some_and(Role::belongs_to_merchant)),
+            warehouse_ids: if r.is_some_and(Role::works_in_warehouses) { warehouses.get() } else { Vec::new() },
+            password: password.get(),
+        }
+    };
+    let check = move || {
+        let input = input();
+        let role = input.role;
         let mut checked = refs.with_value(|refs| input.validated(creating, refs));
         if let (Some(me), Some(target)) = (my_id, id) {
-            if let Err(own) = check_own_role(me, target, r) {
+            if let Err(own) = check_own_role(me, target, role) {
                 let mut all = checked.err().unwrap_or_default();
                 all.add(FIELD_ROLE, own.first(FIELD_ROLE).unwrap_or_default());
                 checked = Err(all);
             }
         }
+        checked
+    };
+    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let errors = state.errors();
+    let submit = Callback::new(move |_: ()| {
+        let input = input();
         let signed_out = original.with_value(|o| {
             o.as_ref().is_some_and(|o| Some(o.role) != input.role || o.merchant_id != input.merchant_id || {
                 let mut before = o.warehouse_ids.clone();
@@ -199,7 +207,7 @@ fn UserDialog(user: Option<AdminUser>, refs: AdminRefs, my_id: Option<UserId>, o
                 before != after
             })
         });
-        state.submit(checked, move |input: UserInput| save_user(id, input), move |_| {
+        state.submit(check(), move |input: UserInput| save_user(id, input), move |_| {
             let email = email.get_untracked().trim().to_lowercase();
             let text = match (creating, signed_out) {
                 (true, _) => format!("User {email} added. They can sign in now."),
@@ -264,18 +272,25 @@ fn UserDialog(user: Option<AdminUser>, refs: AdminRefs, my_id: Option<UserId>, o
 fn ResetPasswordDialog(user: AdminUser, on_close: Callback<()>, on_done: Callback<Flash>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let state = FormState::new();
-    let errors = state.errors();
     let (id, email) = (user.id, user.email.clone());
-    let submit = Callback::new(move |_: ()| {
-        let new = password.get_untracked();
-        let mut found = validate_new_password(&email, &new).err().unwrap_or_default();
-        if new != repeat.get_untracked() {
+    let address = StoredValue::new(email.clone());
+    let check = move || {
+        let new = password.get();
+        let mut found = address.with_value(|email| validate_new_password(email, &new)).err().unwrap_or_default();
+        if new != repeat.get() {
             found.add("repeat_password", "The two passwords differ");
         }
-        let checked = if found.is_empty() { Ok(new) } else { Err(found) };
+        if found.is_empty() {
+            Ok(new)
+        } else {
+            Err(found)
+        }
+    };
+    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let errors = state.errors();
+    let submit = Callback::new(move |_: ()| {
         let text = format!("Password of {email} reset. They were signed out everywhere.");
-        state.submit(checked, move |new: String| reset_user_password(id, new), move |_| on_done.run(Flash::Ok(text)));
+        state.submit(check(), move |new: String| reset_user_password(id, new), move |_| on_done.run(Flash::Ok(text)));
     });
     view! {
         <FormDialog title="Reset password" subtitle=user.email.clone() label="Reset password" state=state on_submit=submit on_close=on_close>

@@ -80,20 +80,22 @@ fn WarehouseDialog(warehouse: Option<Warehouse>, on_close: Callback<()>, on_done
     let city = RwSignal::new(w.city.clone());
     let st = RwSignal::new(w.state.clone());
     let postal = RwSignal::new(w.postal_code.clone());
-    let state = FormState::new();
+    let check = move || {
+        WarehouseInput {
+            code: code.get(),
+            name: name.get(),
+            country: country.get(),
+            address1: address1.get(),
+            city: city.get(),
+            state: st.get(),
+            postal_code: postal.get(),
+        }
+        .validated()
+    };
+    let state = FormState::rechecked(move || check().err().unwrap_or_default());
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
-        let input = WarehouseInput {
-            code: code.get_untracked(),
-            name: name.get_untracked(),
-            country: country.get_untracked(),
-            address1: address1.get_untracked(),
-            city: city.get_untracked(),
-            state: st.get_untracked(),
-            postal_code: postal.get_untracked(),
-        };
-        let checked = input.validated();
-        state.submit(checked, move |input: WarehouseInput| save_warehouse(id, input), move |_| {
+        state.submit(check(), move |input: WarehouseInput| save_warehouse(id, input), move |_| {
             let verb = if id.is_none() { "added" } else { "saved" };
             on_done.run(Flash::Ok(format!("Warehouse {} {verb}.", normalize_code(&code.get_untracked()))));
         });
