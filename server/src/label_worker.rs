@@ -41,7 +41,7 @@ impl LabelWorker {
     pub fn spawn(self, idle: Duration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                crate::polling::pause_after(self.run_once().await, "label worker", idle).await;
+                crate::polling::pause_after(self.run_once().await, "label worker", idle, None).await;
             }
         })
     }

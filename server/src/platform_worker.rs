@@ -22,6 +22,10 @@ const FIRST_SYNC_LOOKBACK_MS: i64 = 30 * 24 * 3_600_000;
 /// merchant sees the exception and can press Mark Shipped).
 pub const MAX_WRITEBACK_ATTEMPTS: i64 = 5;
 
+/// Rung when this process queues a sync task, so an idle worker here starts it at once
+/// instead of at its next poll ("Sync now" means now).
+pub(crate) static SYNC_QUEUED: std::sync::LazyLock<tokio::sync::Notify> = std::sync::LazyLock::new(tokio::sync::Notify::new);
+
 #[derive(Clone)]
 pub struct PlatformWorker {
     pub db: Db,
@@ -46,7 +50,7 @@ impl PlatformWorker {
     pub fn spawn(self, idle: Duration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                crate::polling::pause_after(self.run_once().await, "platform worker", idle).await;
+                crate::polling::pause_after(self.run_once().await, "platform worker", idle, Some(&SYNC_QUEUED)).await;
             }
         })
     }

@@ -81,7 +81,7 @@ impl WebhookWorker {
     pub fn spawn(self, idle: Duration) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
-                crate::polling::pause_after(self.run_once().await, "webhook worker", idle).await;
+                crate::polling::pause_after(self.run_once().await, "webhook worker", idle, None).await;
             }
         })
     }

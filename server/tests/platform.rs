@@ -427,7 +427,21 @@ async fn b2b_acknowledgments_never_accept_more_than_stock(backend: Backend) {
     app.drop_database().await;
 }
 
+/// A manual sync starts at once: the server wakes its idle worker instead of leaving the task
+/// for the next poll (two minutes here, so a missed wake-up fails the test).
+async fn a_manual_sync_starts_without_waiting_for_the_poll(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| c.platform_poll = Duration::from_secs(120)).await;
+    let m = app.client(MERCHANT).await;
+    settled_log(&m).await;
+    let started = Instant::now();
+    let task = sync(&m, SyncMode::Immediate).await;
+    assert_eq!(task.status, SyncTaskStatus::Done, "{task:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "the sync waited {:?}", started.elapsed());
+    app.drop_database().await;
+}
+
 on_both_backends!(
+    a_manual_sync_starts_without_waiting_for_the_poll,
     sync_is_idempotent_and_keeps_local_work,
     dispatch_binds_skus_and_batch_reports_each_order,
     warehouse_shipment_is_written_back,

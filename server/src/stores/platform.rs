@@ -128,6 +128,10 @@ pub(crate) async fn insert_sync_task(db: &Db, store: StoreId, mode: &SyncMode, n
         .fetch_one(&db.pool)
         .await
         .map_err(db_error)?;
+    // Every idle worker of this process wakes (one finds the task); and if none was idle,
+    // the stored permit sends the next one to idle straight back to look.
+    crate::platform_worker::SYNC_QUEUED.notify_waiters();
+    crate::platform_worker::SYNC_QUEUED.notify_one();
     row.col("id")
 }
 
