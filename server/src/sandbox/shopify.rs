@@ -173,8 +173,8 @@ struct Shop {
     name: String,
     id: i64,
     orders: BTreeMap<i64, Value>,
-    /// What listings filter and sort on, per order, kept with every change (`store_order`,
-    /// `touched`) so a page does not read every stored order's JSON again.
+    /// What listings filter and sort on, per order, kept in step by `store_order` and
+    /// `touched` so a page does not read every stored order's JSON again.
     listing: BTreeMap<i64, ListingFields>,
     /// Fulfillment request bodies as received (accepted ones).
     fulfillments: Vec<Value>,
@@ -214,6 +214,14 @@ impl Shop {
     fn store_order(&mut self, id: i64, order: Value) {
         self.listing.insert(id, ListingFields::of(&order));
         self.orders.insert(id, order);
+    }
+
+    /// Marks order `id` changed (`touch`) and refreshes its listing fields; the order after.
+    fn touched(&mut self, id: i64) -> ApiResult<&Value> {
+        let order = self.orders.get_mut(&id).ok_or_else(ApiError::not_found)?;
+        touch(order);
+        self.listing.insert(id, ListingFields::of(order));
+        Ok(order)
     }
 }
 
@@ -902,8 +910,7 @@ async fn put_order(
         }
         order["note"] = note.clone();
     }
-    touch(order);
-    shop.listing.insert(id, ListingFields::of(order));
+    let order = shop.touched(id)?;
     Ok(Json(json!({ "order": order })))
 }
 
@@ -1016,8 +1023,7 @@ async fn create_fulfillment(
         Some(list) => list.push(fulfillment.clone()),
         None => order["fulfillments"] = json!([fulfillment.clone()]),
     }
-    touch(order);
-    shop.listing.insert(id, ListingFields::of(order));
+    shop.touched(id)?;
     shop.fulfillments.push(raw);
     Ok((StatusCode::CREATED, Json(json!({ "fulfillment": fulfillment }))))
 }
@@ -1050,8 +1056,7 @@ async fn cancel_order(
     }
     order["cancelled_at"] = json!(shop_time(now_ms()));
     order["cancel_reason"] = json!(reason);
-    touch(order);
-    shop.listing.insert(id, ListingFields::of(order));
+    let order = shop.touched(id)?;
     Ok(Json(json!({ "order": order })))
 }
 
