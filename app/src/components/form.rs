@@ -14,50 +14,36 @@ use crate::error::AppError;
 /// server), a failure that belongs to no field, and whether a request is on its way.
 #[derive(Clone, Copy)]
 pub struct FormState {
-    /// The last answer's errors: the domain function's, or the server's.
+    /// The server's field errors from the last Save.
     errors: RwSignal<ValidationErrors>,
     failure: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
-    /// Set by `rechecked`: after the first Save the domain function runs again on every
-    /// change, so an error goes away as soon as the field is put right.
-    recheck: Option<Signal<ValidationErrors>>,
+    /// The domain function's errors for the current input. Shown once Save was pressed, so an
+    /// error goes away as soon as the field is put right.
+    check: Signal<ValidationErrors>,
     attempted: RwSignal<bool>,
 }
 
-impl Default for FormState {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl FormState {
-    pub fn new() -> Self {
+    /// `check` runs the domain function on the current input (the same one Save sends).
+    pub fn new<T>(check: impl Fn() -> Result<T, ValidationErrors> + Send + Sync + 'static) -> Self {
         Self {
             errors: RwSignal::new(ValidationErrors::default()),
             failure: RwSignal::new(None),
             busy: RwSignal::new(false),
-            recheck: None,
+            check: Signal::derive(move || check().err().unwrap_or_default()),
             attempted: RwSignal::new(false),
         }
     }
 
-    /// A form whose errors follow the input once Save was pressed: `check` is the domain
-    /// function's errors for the current input (empty when valid).
-    pub fn rechecked(check: impl Fn() -> ValidationErrors + Send + Sync + 'static) -> Self {
-        Self { recheck: Some(Signal::derive(check)), ..Self::new() }
-    }
-
     pub fn errors(self) -> Signal<ValidationErrors> {
-        Signal::derive(move || match self.recheck {
-            Some(check) if self.attempted.get() => {
-                let now = check.get();
-                if now.is_empty() {
-                    self.errors.get()
-                } else {
-                    now
-                }
+        Signal::derive(move || {
+            let now = if self.attempted.get() { self.check.get() } else { ValidationErrors::default() };
+            if now.is_empty() {
+                self.errors.get()
+            } else {
+                now
             }
-            _ => self.errors.get(),
         })
     }
 
@@ -82,15 +68,9 @@ impl FormState {
     {
         self.failure.set(None);
         self.attempted.set(true);
-        let input = match checked {
-            Ok(input) => input,
-            Err(errors) => {
-                // With a recheck the same errors come from it, and go when put right.
-                self.errors.set(if self.recheck.is_some() { ValidationErrors::default() } else { errors });
-                return;
-            }
-        };
+        // The domain function's errors show through `check`; the server's last ones are stale.
         self.errors.set(ValidationErrors::default());
+        let Ok(input) = checked else { return };
         self.busy.set(true);
         leptos::task::spawn_local(async move {
             match send(input).await {

@@ -51,7 +51,7 @@ pub fn ApiTokensPage() -> impl IntoView {
 #[component]
 fn CreateTokenForm(on_created: Callback<CreatedApiToken>) -> impl IntoView {
     let input = RwSignal::new(ApiTokenInput { name: String::new(), scopes: vec![ApiScope::OrdersRead] });
-    let state = FormState::rechecked(move || input.with(|i| i.validated().err().unwrap_or_default()));
+    let state = FormState::new(move || input.with(|i| i.validated()));
     let errors = state.errors();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -423,7 +423,7 @@ fn AddEndpointDialog(on_close: Callback<()>, on_created: Callback<()>) -> impl I
     let description = RwSignal::new(String::new());
     let chosen = RwSignal::new(WebhookEventType::SUBSCRIBABLE.to_vec());
     let input = move || WebhookEndpointInput { url: url.get(), description: description.get(), event_types: chosen.get() };
-    let state = FormState::rechecked(move || input().validated().err().unwrap_or_default());
+    let state = FormState::new(move || input().validated());
     let created = RwSignal::new(None::<CreatedWebhookEndpoint>);
     let submit = Callback::new(move |_: ()| {
         state.submit(input().validated(), create_webhook_endpoint, move |c| {
@@ -482,7 +482,7 @@ fn EditEndpointDialog(endpoint: WebhookEndpoint, on_close: Callback<()>, on_done
     let description = RwSignal::new(endpoint.description.clone());
     let chosen = RwSignal::new(endpoint.event_types.clone());
     let patch = move || WebhookEndpointPatch { description: Some(description.get()), event_types: Some(chosen.get()), enabled: None };
-    let state = FormState::rechecked(move || patch().validated().err().unwrap_or_default());
+    let state = FormState::new(move || patch().validated());
     let submit = Callback::new(move |_: ()| {
         state.submit(patch().validated(), move |valid| update_webhook_endpoint(id, valid), move |e: WebhookEndpoint| {
             on_done.run(Flash::Ok(format!("Endpoint {} saved.", e.url)))

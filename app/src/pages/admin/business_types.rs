@@ -72,7 +72,7 @@ fn BusinessTypeDialog(business_type: Option<BusinessType>, on_close: Callback<()
     let name = RwSignal::new(business_type.as_ref().map(|b| b.name.clone()).unwrap_or_default());
     let kind = RwSignal::new(business_type.as_ref().map(|b| b.kind));
     let check = move || BusinessTypeInput { code: code.get(), name: name.get(), kind: kind.get() }.validated();
-    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let state = FormState::new(check);
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
         state.submit(check(), move |input: BusinessTypeInput| save_business_type(id, input), move |_| {

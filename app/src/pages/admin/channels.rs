@@ -151,7 +151,7 @@ fn ChannelDialog(channel: Option<Channel>, refs: AdminRefs, default_warehouse: O
         };
         refs.with_value(|r| input.validated(r))
     };
-    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let state = FormState::new(check);
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
         state.submit(check(), move |input: ChannelInput| save_channel(id, input), move |_| {

@@ -90,7 +90,7 @@ fn MerchantDialog(merchant: Option<Merchant>, warehouses: Vec<Warehouse>, on_clo
     let selected = RwSignal::new(merchant.as_ref().map(|m| m.warehouse_ids.clone()).unwrap_or_default());
     let refs = StoredValue::new(AdminRefs { warehouses: warehouses.clone(), ..Default::default() });
     let check = move || refs.with_value(|r| MerchantInput { name: name.get(), warehouse_ids: selected.get() }.validated(r));
-    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let state = FormState::new(check);
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
         state.submit(check(), move |input: MerchantInput| save_merchant(id, input), move |_| {

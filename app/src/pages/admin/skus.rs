@@ -155,7 +155,7 @@ fn SkuDialog(
         };
         refs.with_value(|r| input.validated(r))
     };
-    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let state = FormState::new(check);
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
         state.submit(check(), move |input: SkuInput| save_sku(id, input), move |_| {

@@ -193,7 +193,7 @@ fn UserDialog(user: Option<AdminUser>, refs: AdminRefs, my_id: Option<UserId>, o
         }
         checked
     };
-    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let state = FormState::new(check);
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
         let input = input();
@@ -286,7 +286,7 @@ fn ResetPasswordDialog(user: AdminUser, on_close: Callback<()>, on_done: Callbac
             Err(found)
         }
     };
-    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let state = FormState::new(check);
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
         let text = format!("Password of {email} reset. They were signed out everywhere.");

@@ -92,7 +92,7 @@ fn WarehouseDialog(warehouse: Option<Warehouse>, on_close: Callback<()>, on_done
         }
         .validated()
     };
-    let state = FormState::rechecked(move || check().err().unwrap_or_default());
+    let state = FormState::new(check);
     let errors = state.errors();
     let submit = Callback::new(move |_: ()| {
         state.submit(check(), move |input: WarehouseInput| save_warehouse(id, input), move |_| {
