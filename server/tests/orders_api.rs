@@ -337,7 +337,27 @@ async fn keyset_pages_and_search(backend: Backend) {
     app.drop_database().await;
 }
 
+/// Intercepting while the label worker records the label just bought for the order: both
+/// touch the order and its label job, and the intercept must always go through (the label is
+/// then voided), never fail on the race.
+async fn intercept_while_the_label_is_recorded_always_succeeds(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| c.label_poll = std::time::Duration::from_millis(5)).await;
+    let c = app.client(MERCHANT).await;
+    let cat = catalog(&c).await;
+    for round in 0..40u64 {
+        let id: OrderId = c.save(None, &valid_draft(&cat, "UPS_GND")).await.ok();
+        let _: OrderStatus = c.call("orders/submit", json!({ "id": id })).await.ok();
+        // Land at different points of the worker's claim → buy → record.
+        tokio::time::sleep(std::time::Duration::from_millis(round % 20)).await;
+        let reply = c.call("orders/intercept", json!({ "id": id })).await;
+        assert_eq!(reply.status, 200, "round {round}: {reply:?}");
+        assert_eq!(status_of(&c, id).await, OrderStatus::Draft);
+    }
+    app.drop_database().await;
+}
+
 on_both_backends!(
+    intercept_while_the_label_is_recorded_always_succeeds,
     signed_out_callers_are_refused,
     server_gives_the_same_errors_as_the_form,
     order_lifecycle_save_submit_intercept_wave,

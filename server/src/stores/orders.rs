@@ -362,6 +362,15 @@ impl OrderStore for SqlOrderStore {
 
     async fn intercept(&self, merchant: MerchantId, id: OrderId, actor: &Actor, now_ms: i64) -> AppResult<Option<String>> {
         let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        // The order row is locked first, as the label worker locks it (order, then label job):
+        // taking the label job first deadlocked against a label being recorded on PostgreSQL.
+        // With the lock held, a label bought a moment ago is seen here and voided.
+        sqlx::query(&format!("SELECT id FROM orders WHERE id = $1 AND merchant_id = $2{}", self.db.for_update()))
+            .bind(id)
+            .bind(merchant)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
         // The label is dealt with before the transition, so its webhook shows the order as it
         // ends up; if the order cannot be intercepted, all of it is rolled back.
         let bought: Option<String> = sqlx::query(
