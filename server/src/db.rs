@@ -91,6 +91,91 @@ impl Db {
     }
 }
 
+/// One value of a row written through `JsonRows`: every column it is used for is text or an
+/// integer (booleans are 0 / 1, money is minor units).
+#[derive(Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum Cell<'a> {
+    Text(std::borrow::Cow<'a, str>),
+    Int(i64),
+}
+
+impl Cell<'_> {
+    pub fn text(s: &str) -> Cell<'_> {
+        Cell::Text(std::borrow::Cow::Borrowed(s))
+    }
+}
+
+/// A named column of a batch row.
+pub type Column<'a> = (&'static str, Cell<'a>);
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds one cell as the next parameter.
+pub fn bind_cell<'q>(q: AnyQuery<'q>, cell: &'q Cell<'_>) -> AnyQuery<'q> {
+    match cell {
+        Cell::Text(s) => q.bind(&**s),
+        Cell::Int(n) => q.bind(*n),
+    }
+}
+
+/// Rows for a batch write, sent as one JSON parameter (an array of arrays) and read back as a
+/// table by `INSERT … SELECT {values} FROM {json_table}`. A batch of any size is then one
+/// statement with one bind and one prepared plan; a multi-row VALUES needs a bind per value
+/// (a third of PostgreSQL's insert time went to binding), is capped by the parameter limit,
+/// and is a new statement text, prepared again, for every batch size.
+pub struct JsonRows {
+    columns: Vec<(&'static str, bool)>,
+    json: String,
+}
+
+impl JsonRows {
+    /// Every row has the same columns, in the same order (one function builds them).
+    pub fn new<'a>(rows: impl IntoIterator<Item = Vec<Column<'a>>>) -> Result<JsonRows, serde_json::Error> {
+        let mut columns = Vec::new();
+        let mut values = Vec::new();
+        for row in rows {
+            if columns.is_empty() {
+                columns = row.iter().map(|(name, cell)| (*name, matches!(cell, Cell::Int(_)))).collect();
+            }
+            values.push(row.into_iter().map(|(_, cell)| cell).collect::<Vec<_>>());
+        }
+        Ok(JsonRows { columns, json: serde_json::to_string(&values)? })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    /// The column names, for the INSERT's column list.
+    pub fn columns(&self) -> String {
+        self.columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The SELECT list reading each column from the JSON row `r.value` (same syntax on both
+    /// databases: `->>` gives text, integers are cast back).
+    pub fn values(&self) -> String {
+        let cells = self.columns.iter().enumerate().map(|(i, (_, int))| if *int { format!("CAST(r.value ->> {i} AS BIGINT)") } else { format!("r.value ->> {i}") });
+        cells.collect::<Vec<_>>().join(", ")
+    }
+
+    /// The JSON text, bound as the parameter `json_table` reads.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+}
+
+impl Backend {
+    /// A FROM item turning the JSON array bound as `param` into rows `r`, one array element in
+    /// `r.value` each (see `JsonRows`).
+    pub fn json_table(self, param: &str) -> String {
+        match self {
+            Backend::Postgres => format!("jsonb_array_elements(CAST({param} AS jsonb)) AS r(value)"),
+            Backend::Sqlite => format!("json_each({param}) AS r"),
+        }
+    }
+}
+
 /// SQLite files are created on first start.
 fn with_create_mode(url: &str, backend: Backend) -> String {
     if backend == Backend::Sqlite && !url.contains("mode=") && !url.contains(":memory:") {

@@ -10,7 +10,7 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::{AppResult, Clock, PageCursor, Platform, PlatformError, StoreCredentials};
 
-use crate::db::Db;
+use crate::db::{bind_cell, Backend, Cell, Column, Db, JsonRows};
 use crate::secrets::SecretBox;
 use crate::stores::orders::Tx;
 use crate::stores::platform::{credentials_of, insert_sync_task};
@@ -198,7 +198,7 @@ impl PlatformWorker {
             }
         }
         let newest = imported.iter().map(|o| o.platform_updated_at_ms).max().unwrap_or(0);
-        for outcome in upsert_orders(&mut tx, merchant, task.store_id, &imported, now).await? {
+        for outcome in upsert_orders(&mut tx, self.db.backend, merchant, task.store_id, &imported, now).await? {
             match outcome {
                 Upsert::Created => counts.created += 1,
                 Upsert::Updated => counts.updated += 1,
@@ -336,58 +336,75 @@ pub enum Upsert {
     Unchanged,
 }
 
-/// Columns the platform owns: written on insert and refreshed by every sync. Bound in this
-/// order by `bind_platform_owned`.
-const PLATFORM_OWNED: [&str; 22] = [
-    "order_no", "source_channel", "currency", "total_minor", "subtotal_minor", "tax_minor", "shipping_minor", "discount_minor",
-    "financial_status", "payment_gateway", "fulfillment_status", "platform_updated_at", "recipient_name", "recipient_name_lc",
-    "recipient_phone", "recipient_email", "recipient_country", "recipient_state", "recipient_city", "recipient_address1",
-    "recipient_address2", "recipient_postal_code",
-];
-
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-fn bind_platform_owned<'q>(q: AnyQuery<'q>, order: &'q ImportedOrder) -> AnyQuery<'q> {
+/// The columns the platform owns: written on insert and refreshed by every sync.
+fn platform_owned(order: &ImportedOrder) -> Vec<Column<'_>> {
     let r = &order.recipient;
-    q.bind(order.order_no.as_str())
-        .bind(order.source_channel.as_str())
-        .bind(order.currency.as_str())
-        .bind(order.total_minor)
-        .bind(order.subtotal_minor)
-        .bind(order.tax_minor)
-        .bind(order.shipping_minor)
-        .bind(order.discount_minor)
-        .bind(order.financial_status.as_str())
-        .bind(order.payment_gateway.as_str())
-        .bind(order.fulfillment_status.as_str())
-        .bind(order.platform_updated_at_ms)
-        .bind(r.name.as_str())
-        .bind(r.name.to_lowercase())
-        .bind(r.phone.as_str())
-        .bind(r.email.as_str())
-        .bind(r.country.as_str())
-        .bind(r.state.as_str())
-        .bind(r.city.as_str())
-        .bind(r.address1.as_str())
-        .bind(r.address2.as_str())
-        .bind(r.postal_code.as_str())
+    vec![
+        ("order_no", Cell::text(&order.order_no)),
+        ("source_channel", Cell::text(&order.source_channel)),
+        ("currency", Cell::text(&order.currency)),
+        ("total_minor", Cell::Int(order.total_minor)),
+        ("subtotal_minor", Cell::Int(order.subtotal_minor)),
+        ("tax_minor", Cell::Int(order.tax_minor)),
+        ("shipping_minor", Cell::Int(order.shipping_minor)),
+        ("discount_minor", Cell::Int(order.discount_minor)),
+        ("financial_status", Cell::text(&order.financial_status)),
+        ("payment_gateway", Cell::text(&order.payment_gateway)),
+        ("fulfillment_status", Cell::text(&order.fulfillment_status)),
+        ("platform_updated_at", Cell::Int(order.platform_updated_at_ms)),
+        ("recipient_name", Cell::text(&r.name)),
+        ("recipient_name_lc", Cell::Text(r.name.to_lowercase().into())),
+        ("recipient_phone", Cell::text(&r.phone)),
+        ("recipient_email", Cell::text(&r.email)),
+        ("recipient_country", Cell::text(&r.country)),
+        ("recipient_state", Cell::text(&r.state)),
+        ("recipient_city", Cell::text(&r.city)),
+        ("recipient_address1", Cell::text(&r.address1)),
+        ("recipient_address2", Cell::text(&r.address2)),
+        ("recipient_postal_code", Cell::text(&r.postal_code)),
+    ]
 }
 
-/// Orders per multi-row INSERT: 26 binds each, far below SQLite's and PostgreSQL's limits.
-const ORDER_BATCH: usize = 100;
-/// Lines per multi-row INSERT (9 binds each).
-const LINE_BATCH: usize = 500;
+/// A new order's row: its local columns, then the platform-owned ones.
+fn new_order_row(order: &ImportedOrder) -> Vec<Column<'_>> {
+    let mut row = vec![
+        ("platform_order_id", Cell::Int(order.platform_order_id)),
+        ("kind", Cell::text(order.kind.code())),
+        ("status", Cell::text(initial_status(order).code())),
+        ("ordered_at", Cell::Int(order.ordered_at_ms)),
+    ];
+    row.extend(platform_owned(order));
+    row
+}
+
+fn line_row(order: PlatformOrderId, position: usize, line: &ImportedLine) -> Vec<Column<'_>> {
+    vec![
+        ("platform_order_id", Cell::Int(order)),
+        ("line_id", Cell::Int(line.platform_line_id)),
+        ("position", Cell::Int(position as i64)),
+        ("platform_sku", Cell::text(&line.platform_sku)),
+        ("title", Cell::text(&line.title)),
+        ("quantity", Cell::Int(line.quantity)),
+        ("fulfillable_quantity", Cell::Int(line.fulfillable_quantity)),
+        ("price_minor", Cell::Int(line.price_minor)),
+        ("requires_shipping", Cell::Int(i64::from(line.requires_shipping))),
+    ]
+}
+
+/// At most this many orders per batch. Far more than a page: every batch is a fixed number of
+/// statements whatever its size (see `JsonRows`), so a page is normally one batch.
+const ORDER_BATCH: usize = 1_000;
 
 /// Inserts new platform orders, or refreshes the platform-owned fields of known ones
 /// (amounts, payment, number, recipient, lines' quantities) without touching local work
 /// (dispatch link, acknowledgment, exception). Idempotent on (store, platform order id).
-/// A page is written with a few multi-row statements (new orders, then the known ones'
-/// current state, then every line) instead of two or three per order, so a page of 250 costs
-/// a handful of round trips, not hundreds. One outcome per order, in order.
-pub async fn upsert_orders(tx: &mut Tx, merchant: MerchantId, store: StoreId, orders: &[&ImportedOrder], now_ms: i64) -> AppResult<Vec<Upsert>> {
+/// A page is written with a few statements (new orders, then the known ones' current state,
+/// then every line) instead of two or three per order, so a page of 250 costs a handful of
+/// round trips, not hundreds. One outcome per order, in order.
+pub async fn upsert_orders(tx: &mut Tx, backend: Backend, merchant: MerchantId, store: StoreId, orders: &[&ImportedOrder], now_ms: i64) -> AppResult<Vec<Upsert>> {
     let mut outcomes = Vec::with_capacity(orders.len());
     for batch in distinct_batches(orders, |o| o.platform_order_id) {
-        outcomes.extend(upsert_batch(tx, merchant, store, batch, now_ms).await?);
+        outcomes.extend(upsert_batch(tx, backend, merchant, store, batch, now_ms).await?);
     }
     Ok(outcomes)
 }
@@ -412,36 +429,27 @@ fn distinct_batches<T>(items: &[T], id: impl Fn(&T) -> i64) -> Vec<&[T]> {
     batches
 }
 
-/// (values list of `rows` rows of `width` placeholders each, numbered from `first`).
-fn placeholders(rows: usize, width: usize, first: usize, row: impl Fn(&[String]) -> String) -> String {
-    (0..rows)
-        .map(|r| {
-            let p: Vec<String> = (0..width).map(|c| format!("${}", first + r * width + c)).collect();
-            row(&p)
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+fn json_rows<'a>(rows: impl IntoIterator<Item = Vec<Column<'a>>>) -> AppResult<JsonRows> {
+    JsonRows::new(rows).map_err(|e| {
+        tracing::error!(error = %e, "batch rows not serialized");
+        AppError::Internal
+    })
 }
 
-async fn upsert_batch(tx: &mut Tx, merchant: MerchantId, store: StoreId, batch: &[&ImportedOrder], now_ms: i64) -> AppResult<Vec<Upsert>> {
-    // New orders. $1..$3 are merchant, store and now; each row binds its own 4 local columns
-    // (platform order id, kind, status, ordered_at), then the platform-owned ones.
-    let width = 4 + PLATFORM_OWNED.len();
-    let values = placeholders(batch.len(), width, 4, |p| format!("($1, $2, {}, $3, $3, {})", p[..4].join(", "), p[4..].join(", ")));
+async fn upsert_batch(tx: &mut Tx, backend: Backend, merchant: MerchantId, store: StoreId, batch: &[&ImportedOrder], now_ms: i64) -> AppResult<Vec<Upsert>> {
+    // New orders. (`WHERE true` keeps SQLite from reading ON CONFLICT as a join's ON.)
+    let rows = json_rows(batch.iter().map(|o| new_order_row(o)))?;
     let insert = format!(
-        "INSERT INTO platform_orders (merchant_id, store_id, platform_order_id, kind, status, ordered_at, created_at, updated_at, {})
-         VALUES {values}
+        "INSERT INTO platform_orders (merchant_id, store_id, created_at, updated_at, {})
+         SELECT $1, $2, $3, $3, {} FROM {} WHERE true
          ON CONFLICT (store_id, platform_order_id) DO NOTHING
          RETURNING id, platform_order_id",
-        PLATFORM_OWNED.join(", ")
+        rows.columns(),
+        rows.values(),
+        backend.json_table("$4")
     );
-    let mut q = sqlx::query(&insert).bind(merchant).bind(store).bind(now_ms);
-    for order in batch {
-        q = q.bind(order.platform_order_id).bind(order.kind.code()).bind(initial_status(order).code()).bind(order.ordered_at_ms);
-        q = bind_platform_owned(q, order);
-    }
     let mut created = std::collections::HashMap::new();
-    for row in q.fetch_all(&mut **tx).await.map_err(db_error)? {
+    for row in sqlx::query(&insert).bind(merchant).bind(store).bind(now_ms).bind(rows.json()).fetch_all(&mut **tx).await.map_err(db_error)? {
         created.insert(row.col::<i64>("platform_order_id")?, row.col::<PlatformOrderId>("id")?);
     }
 
@@ -467,7 +475,7 @@ async fn upsert_batch(tx: &mut Tx, merchant: MerchantId, store: StoreId, batch: 
     }
 
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut lines: Vec<(PlatformOrderId, usize, &ImportedLine)> = Vec::new();
+    let mut lines = Vec::new();
     for order in batch {
         let (id, outcome) = match created.get(&order.platform_order_id) {
             Some(id) => (*id, Upsert::Created),
@@ -482,11 +490,15 @@ async fn upsert_batch(tx: &mut Tx, merchant: MerchantId, store: StoreId, batch: 
                     continue;
                 }
                 // $1..$3 are id, status, updated_at; the platform-owned columns follow from $4.
-                let sets: Vec<String> = PLATFORM_OWNED.iter().zip(4..).map(|(col, n)| format!("{col} = ${n}")).collect();
+                let owned = platform_owned(order);
+                let sets: Vec<String> = owned.iter().zip(4..).map(|((col, _), n)| format!("{col} = ${n}")).collect();
                 let update = format!("UPDATE platform_orders SET status = $2, updated_at = $3, {} WHERE id = $1", sets.join(", "));
                 let before = if status != local { crate::stores::platform::platform_order_state(tx, merchant, id).await? } else { None };
-                let q = sqlx::query(&update).bind(id).bind(status.code()).bind(now_ms);
-                bind_platform_owned(q, order).execute(&mut **tx).await.map_err(db_error)?;
+                let mut q = sqlx::query(&update).bind(id).bind(status.code()).bind(now_ms);
+                for (_, cell) in &owned {
+                    q = bind_cell(q, cell);
+                }
+                q.execute(&mut **tx).await.map_err(db_error)?;
                 if let Some(before) = before {
                     // Status moves made by the platform (fulfilled → Completed, cancelled there).
                     crate::stores::platform::audit_platform_order(tx, merchant, None, id, "Changed at the platform", &before, now_ms).await?;
@@ -495,32 +507,21 @@ async fn upsert_batch(tx: &mut Tx, merchant: MerchantId, store: StoreId, batch: 
             }
         };
         outcomes.push(outcome);
-        lines.extend(order.lines.iter().enumerate().map(|(position, line)| (id, position, line)));
+        lines.extend(order.lines.iter().enumerate().map(|(position, line)| line_row(id, position, line)));
     }
 
-    for chunk in lines.chunks(LINE_BATCH) {
+    let lines = json_rows(lines)?;
+    if !lines.is_empty() {
         let sql = format!(
-            "INSERT INTO platform_order_lines (platform_order_id, line_id, position, platform_sku, title, quantity, fulfillable_quantity, price_minor, requires_shipping)
-             VALUES {}
+            "INSERT INTO platform_order_lines ({}) SELECT {} FROM {} WHERE true
              ON CONFLICT (platform_order_id, line_id) DO UPDATE SET position = excluded.position, platform_sku = excluded.platform_sku,
                  title = excluded.title, quantity = excluded.quantity, fulfillable_quantity = excluded.fulfillable_quantity,
                  price_minor = excluded.price_minor, requires_shipping = excluded.requires_shipping",
-            placeholders(chunk.len(), 9, 1, |p| format!("({})", p.join(", ")))
+            lines.columns(),
+            lines.values(),
+            backend.json_table("$1")
         );
-        let mut q = sqlx::query(&sql);
-        for (id, position, line) in chunk {
-            q = q
-                .bind(*id)
-                .bind(line.platform_line_id)
-                .bind(*position as i64)
-                .bind(line.platform_sku.as_str())
-                .bind(line.title.as_str())
-                .bind(line.quantity)
-                .bind(line.fulfillable_quantity)
-                .bind(line.price_minor)
-                .bind(i64::from(line.requires_shipping));
-        }
-        q.execute(&mut **tx).await.map_err(db_error)?;
+        sqlx::query(&sql).bind(lines.json()).execute(&mut **tx).await.map_err(db_error)?;
     }
     Ok(outcomes)
 }
@@ -551,9 +552,9 @@ mod tests {
 
     #[test]
     fn batches_are_bounded_and_never_repeat_an_order() {
-        let ids: Vec<i64> = (0..250).collect();
+        let ids: Vec<i64> = (0..2_500).collect();
         let sizes: Vec<usize> = distinct_batches(&ids, |id| *id).iter().map(|b| b.len()).collect();
-        assert_eq!(sizes, [100, 100, 50]);
+        assert_eq!(sizes, [1_000, 1_000, 500]);
         let repeated = [1i64, 2, 1, 3, 3];
         assert_eq!(distinct_batches(&repeated, |id| *id), [&[1, 2][..], &[1, 3][..], &[3][..]]);
         assert!(distinct_batches(&[] as &[i64], |id| *id).is_empty());

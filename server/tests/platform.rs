@@ -440,7 +440,47 @@ async fn a_manual_sync_starts_without_waiting_for_the_poll(backend: Backend) {
     app.drop_database().await;
 }
 
+/// Orders are written as one JSON batch per page: text that JSON escapes (quotes, backslashes,
+/// newlines, non-ASCII, SQL metacharacters) and integers beyond 2^53 arrive exactly as sent,
+/// on first import and on an update.
+async fn sync_stores_text_and_numbers_exactly(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let m = app.client(MERCHANT).await;
+    settled_log(&m).await;
+    let name = "Zoë \"Ji\" O'Brien \\ 山田 🚚";
+    let address = "1 Rue d'Été'; DROP TABLE platform_orders; --\nApt 2";
+    let big_line_id = 9_007_199_254_740_993i64; // 2^53 + 1: a JSON number a double would round
+    let mut order = shop_order(9_400_001, 7001, &[("SKU-\"Ü\"", 2)], "", &iso_now());
+    order["shipping_address"]["name"] = json!(name);
+    order["shipping_address"]["address1"] = json!(address);
+    order["line_items"][0]["id"] = json!(big_line_id);
+    order["line_items"][0]["name"] = json!("Mug – 11 oz \\ \"Ceramic\""); // the line title Shopify shows
+    app.shopify.add_raw_order(DEMO_SHOP_DOMAIN, order.clone()).expect("sandbox order");
+    let task = sync(&m, SyncMode::OrderNumbers(vec!["7001".into()])).await;
+    assert_eq!(task.counts.created, 1, "{task:?}");
+    let stored = by_no(&m, "#7001").await;
+    assert_eq!(stored.platform_order_id, 9_400_001);
+    assert_eq!((stored.recipient.name.as_str(), stored.recipient.address1.as_str()), (name, address));
+    assert_eq!(stored.summary.total_minor, 2799);
+    let line = &stored.lines[0];
+    assert_eq!((line.line_id, line.platform_sku.as_str(), line.title.as_str()), (big_line_id, "SKU-\"Ü\"", "Mug – 11 oz \\ \"Ceramic\""));
+    assert_eq!((line.quantity, line.price_minor, line.requires_shipping), (2, 1250, true));
+
+    // A later change is written over the same row.
+    order["shipping_address"]["name"] = json!("Zoë Ji");
+    order["line_items"][0]["quantity"] = json!(3);
+    order["updated_at"] = json!(iso_now().replace('Z', ".5Z"));
+    app.shopify.add_raw_order(DEMO_SHOP_DOMAIN, order).expect("sandbox order");
+    let task = sync(&m, SyncMode::OrderNumbers(vec!["7001".into()])).await;
+    assert_eq!((task.counts.created, task.counts.updated), (0, 1), "{task:?}");
+    let stored = by_no(&m, "#7001").await;
+    assert_eq!(stored.recipient.name, "Zoë Ji");
+    assert_eq!((stored.lines.len(), stored.lines[0].line_id, stored.lines[0].quantity), (1, big_line_id, 3));
+    app.drop_database().await;
+}
+
 on_both_backends!(
+    sync_stores_text_and_numbers_exactly,
     a_manual_sync_starts_without_waiting_for_the_poll,
     sync_is_idempotent_and_keeps_local_work,
     dispatch_binds_skus_and_batch_reports_each_order,
