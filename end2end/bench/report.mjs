@@ -91,6 +91,7 @@ for (const p of platform) {
   if (p.raw_unindexed_per_s) row(`${p.backend}:   raw INSERT into bare copies`, `${p.raw_unindexed_per_s.toFixed(0)} orders/s`, `info: sync ratio against it ${p.ratio_unindexed.toFixed(2)}`, null);
   if (p.fetch_per_s) row(`${p.backend}:   of which fetch + parse only`, `${p.fetch_per_s.toFixed(0)} orders/s`, 'info: the sync cannot be faster than this', null);
   row(`${p.backend}: sync ratio sync / raw`, p.ratio.toFixed(2), '≥ 0.5', p.ratio >= 0.5);
+  if (p.update_per_s) row(`${p.backend}: re-sync of ${p.update_orders} changed orders`, `${p.update_per_s.toFixed(0)} orders/s`, 'info (no goal): auto sync\'s steady state', null);
   row(`${p.backend}: batch dispatch ${p.dispatch_orders} orders`, `${p.dispatch_s.toFixed(1)} s (${p.dispatched} ok)`, 'info (no goal)', null);
 }
 for (const l of labels) {

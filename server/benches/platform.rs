@@ -75,19 +75,11 @@ async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
     // Mapped SKUs only, so every order can be dispatched.
     let spec = OrderSpec::new(&["MUG-CER-11", "TWL-BTH-GRY", "CND-SOY-LAV", "MUG-CER-15"]);
     let ids = shop.generate_orders(DEMO_SHOP_DOMAIN, INGEST_ORDERS, &spec)?;
+    let wanted: std::collections::HashSet<i64> = ids.into_iter().collect();
     let now = now_ms();
     let mode = SyncMode::TimeRange { from_ms: spec.from_ms - 60_000, to_ms: now };
     let started = Instant::now();
-    let task: SyncTaskId = serde_json::from_value(call("platform/sync", json!({ "store_id": 1, "mode": mode })).await?)?;
-    let counts = loop {
-        let log: Vec<SyncTask> = serde_json::from_value(call("platform/sync-log", json!({ "store_id": 1 })).await?)?;
-        let t = log.into_iter().find(|t| t.id == task).ok_or_else(|| anyhow::anyhow!("task missing"))?;
-        match t.status {
-            SyncTaskStatus::Done => break t.counts,
-            SyncTaskStatus::Failed => anyhow::bail!("sync failed: {}", t.error),
-            _ => tokio::time::sleep(Duration::from_millis(20)).await,
-        }
-    };
+    let counts = run_sync(&call, mode).await?;
     let ingest_s = started.elapsed().as_secs_f64();
     anyhow::ensure!(counts.created as usize >= INGEST_ORDERS, "created {} of {INGEST_ORDERS}", counts.created);
     let ingest_per_s = counts.created as f64 / ingest_s;
@@ -108,11 +100,25 @@ async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
     }
     let fetch_per_s = fetched as f64 / started.elapsed().as_secs_f64();
 
+    // A re-sync after every one of those orders changed at the platform (the steady state of
+    // auto sync: most orders it sees are ones it has imported before).
+    let changed_at = server::shopify::format_utc_seconds(now / 1000).map_err(anyhow::Error::msg)?;
+    for mut order in shop.orders(DEMO_SHOP_DOMAIN).into_iter().filter(|o| o["id"].as_i64().is_some_and(|id| wanted.contains(&id))) {
+        order["updated_at"] = json!(changed_at);
+        order["shipping_address"]["address2"] = json!("Suite 100");
+        shop.add_raw_order(DEMO_SHOP_DOMAIN, order)?;
+    }
+    let started = Instant::now();
+    let resync = run_sync(&call, SyncMode::TimeRange { from_ms: spec.from_ms - 60_000, to_ms: now + 1_000 }).await?;
+    let update_s = started.elapsed().as_secs_f64();
+    anyhow::ensure!(resync.updated as usize >= INGEST_ORDERS, "updated {} of {INGEST_ORDERS}", resync.updated);
+    let update_per_s = resync.updated as f64 / update_s;
+    println!("{backend}: re-sync of {} changed orders in {update_s:.2} s = {update_per_s:.0} orders/s", resync.updated);
+
     // The same rows, as the connector imports them, inserted raw in batches. Judged against
     // the real tables (the sync has to keep their indexes, foreign keys and id sequence, and so
     // would any import); into copies with only the indexes, and into bare copies, is printed
     // for reference.
-    let wanted: std::collections::HashSet<i64> = ids.into_iter().collect();
     let raw_orders: Vec<Value> = shop.orders(DEMO_SHOP_DOMAIN).into_iter().filter(|o| o["id"].as_i64().is_some_and(|id| wanted.contains(&id))).collect();
     let imported: Vec<ImportedOrder> = server::shopify::import_orders(&raw_orders).into_iter().collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
     let raw_per_s = imported.len() as f64 / raw_batched_insert(&app.db, &imported, Target::RealTables).await?;
@@ -165,11 +171,29 @@ async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
     app.db.pool.close().await;
     Ok(json!({
         "backend": backend, "ingest_orders": counts.created, "ingest_s": ingest_s, "ingest_per_s": ingest_per_s,
-        "fetch_per_s": fetch_per_s, "raw_per_s": raw_per_s, "ratio": ingest_per_s / raw_per_s,
+        "fetch_per_s": fetch_per_s, "update_orders": resync.updated, "update_per_s": update_per_s, "raw_per_s": raw_per_s, "ratio": ingest_per_s / raw_per_s,
         "raw_indexed_copies_per_s": indexed_per_s, "ratio_indexed_copies": ingest_per_s / indexed_per_s,
         "raw_unindexed_per_s": bare_per_s, "ratio_unindexed": ingest_per_s / bare_per_s,
         "dispatch_orders": pending.len(), "dispatched": dispatched, "dispatch_s": dispatch_s,
     }))
+}
+
+/// Queues a manual sync of the demo store and waits for it to finish.
+async fn run_sync<F, Fut>(call: &F, mode: SyncMode) -> Res<SyncCounts>
+where
+    F: Fn(&str, Value) -> Fut,
+    Fut: std::future::Future<Output = Res<Value>>,
+{
+    let task: SyncTaskId = serde_json::from_value(call("platform/sync", json!({ "store_id": 1, "mode": mode })).await?)?;
+    loop {
+        let log: Vec<SyncTask> = serde_json::from_value(call("platform/sync-log", json!({ "store_id": 1 })).await?)?;
+        let t = log.into_iter().find(|t| t.id == task).ok_or_else(|| anyhow::anyhow!("task missing"))?;
+        match t.status {
+            SyncTaskStatus::Done => return Ok(t.counts),
+            SyncTaskStatus::Failed => anyhow::bail!("sync failed: {}", t.error),
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
 }
 
 async fn wait_for_idle_syncs(db: &Db) -> Res<()> {

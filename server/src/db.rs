@@ -109,18 +109,8 @@ impl Cell<'_> {
 /// A named column of a batch row.
 pub type Column<'a> = (&'static str, Cell<'a>);
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-/// Binds one cell as the next parameter.
-pub fn bind_cell<'q>(q: AnyQuery<'q>, cell: &'q Cell<'_>) -> AnyQuery<'q> {
-    match cell {
-        Cell::Text(s) => q.bind(&**s),
-        Cell::Int(n) => q.bind(*n),
-    }
-}
-
 /// Rows for a batch write, sent as one JSON parameter (an array of arrays) and read back as a
-/// table by `INSERT … SELECT {values} FROM {json_table}`. A batch of any size is then one
+/// table by `INSERT … SELECT {values} FROM {json_table}` (or `UPDATE … FROM` that SELECT). A batch of any size is then one
 /// statement with one bind and one prepared plan; a multi-row VALUES needs a bind per value
 /// (a third of PostgreSQL's insert time went to binding), is capped by the parameter limit,
 /// and is a new statement text, prepared again, for every batch size.
@@ -147,15 +137,25 @@ impl JsonRows {
         self.columns.is_empty()
     }
 
-    /// The column names, for the INSERT's column list.
-    pub fn columns(&self) -> String {
-        self.columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().map(|(name, _)| *name)
     }
 
-    /// The SELECT list reading each column from the JSON row `r.value` (same syntax on both
-    /// databases: `->>` gives text, integers are cast back).
+    /// The column names, for the INSERT's column list.
+    pub fn columns(&self) -> String {
+        self.names().collect::<Vec<_>>().join(", ")
+    }
+
+    /// The SELECT list reading each column, under its name, from the JSON row `r.value` (same
+    /// syntax on both databases: `->>` gives text, integers are cast back).
     pub fn values(&self) -> String {
-        let cells = self.columns.iter().enumerate().map(|(i, (_, int))| if *int { format!("CAST(r.value ->> {i} AS BIGINT)") } else { format!("r.value ->> {i}") });
+        let cells = self.columns.iter().enumerate().map(|(i, (name, int))| {
+            if *int {
+                format!("CAST(r.value ->> {i} AS BIGINT) AS {name}")
+            } else {
+                format!("r.value ->> {i} AS {name}")
+            }
+        });
         cells.collect::<Vec<_>>().join(", ")
     }
 

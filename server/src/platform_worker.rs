@@ -10,7 +10,7 @@ use app::domain::*;
 use app::error::AppError;
 use app::ports::{AppResult, Clock, PageCursor, Platform, PlatformError, StoreCredentials};
 
-use crate::db::{bind_cell, Backend, Cell, Column, Db, JsonRows};
+use crate::db::{Backend, Cell, Column, Db, JsonRows};
 use crate::secrets::SecretBox;
 use crate::stores::orders::Tx;
 use crate::stores::platform::{credentials_of, insert_sync_task};
@@ -377,6 +377,13 @@ fn new_order_row(order: &ImportedOrder) -> Vec<Column<'_>> {
     row
 }
 
+/// A known order's new state: its id, the status the sync moves it to, the platform-owned columns.
+fn changed_order_row(id: PlatformOrderId, status: PlatformStatus, order: &ImportedOrder) -> Vec<Column<'_>> {
+    let mut row = vec![("id", Cell::Int(id)), ("status", Cell::text(status.code()))];
+    row.extend(platform_owned(order));
+    row
+}
+
 fn line_row(order: PlatformOrderId, position: usize, line: &ImportedLine) -> Vec<Column<'_>> {
     vec![
         ("platform_order_id", Cell::Int(order)),
@@ -398,9 +405,9 @@ const ORDER_BATCH: usize = 1_000;
 /// Inserts new platform orders, or refreshes the platform-owned fields of known ones
 /// (amounts, payment, number, recipient, lines' quantities) without touching local work
 /// (dispatch link, acknowledgment, exception). Idempotent on (store, platform order id).
-/// A page is written with a few statements (new orders, then the known ones' current state,
-/// then every line) instead of two or three per order, so a page of 250 costs a handful of
-/// round trips, not hundreds. One outcome per order, in order.
+/// A page is written with a few statements (new orders, the known ones' current state, the
+/// changed ones, every line) instead of two or three per order, so a page of 250 costs a
+/// handful of round trips, not hundreds. One outcome per order, in order.
 pub async fn upsert_orders(tx: &mut Tx, backend: Backend, merchant: MerchantId, store: StoreId, orders: &[&ImportedOrder], now_ms: i64) -> AppResult<Vec<Upsert>> {
     let mut outcomes = Vec::with_capacity(orders.len());
     for batch in distinct_batches(orders, |o| o.platform_order_id) {
@@ -476,6 +483,10 @@ async fn upsert_batch(tx: &mut Tx, backend: Backend, merchant: MerchantId, store
 
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut lines = Vec::new();
+    let mut changed = Vec::new();
+    // Status moves made by the platform (fulfilled → Completed, cancelled there) are audited:
+    // their state before the update, read while it is still there.
+    let mut moved = Vec::new();
     for order in batch {
         let (id, outcome) = match created.get(&order.platform_order_id) {
             Some(id) => (*id, Upsert::Created),
@@ -489,25 +500,32 @@ async fn upsert_batch(tx: &mut Tx, backend: Backend, merchant: MerchantId, store
                     outcomes.push(Upsert::Unchanged);
                     continue;
                 }
-                // $1..$3 are id, status, updated_at; the platform-owned columns follow from $4.
-                let owned = platform_owned(order);
-                let sets: Vec<String> = owned.iter().zip(4..).map(|((col, _), n)| format!("{col} = ${n}")).collect();
-                let update = format!("UPDATE platform_orders SET status = $2, updated_at = $3, {} WHERE id = $1", sets.join(", "));
-                let before = if status != local { crate::stores::platform::platform_order_state(tx, merchant, id).await? } else { None };
-                let mut q = sqlx::query(&update).bind(id).bind(status.code()).bind(now_ms);
-                for (_, cell) in &owned {
-                    q = bind_cell(q, cell);
+                if status != local {
+                    if let Some(before) = crate::stores::platform::platform_order_state(tx, merchant, id).await? {
+                        moved.push((id, before));
+                    }
                 }
-                q.execute(&mut **tx).await.map_err(db_error)?;
-                if let Some(before) = before {
-                    // Status moves made by the platform (fulfilled → Completed, cancelled there).
-                    crate::stores::platform::audit_platform_order(tx, merchant, None, id, "Changed at the platform", &before, now_ms).await?;
-                }
+                changed.push(changed_order_row(id, status, order));
                 (id, Upsert::Updated)
             }
         };
         outcomes.push(outcome);
         lines.extend(order.lines.iter().enumerate().map(|(position, line)| line_row(id, position, line)));
+    }
+
+    let changed = json_rows(changed)?;
+    if !changed.is_empty() {
+        let sets: Vec<String> = changed.names().filter(|col| *col != "id").map(|col| format!("{col} = u.{col}")).collect();
+        let update = format!(
+            "UPDATE platform_orders SET updated_at = $1, {} FROM (SELECT {} FROM {}) AS u WHERE platform_orders.id = u.id",
+            sets.join(", "),
+            changed.values(),
+            backend.json_table("$2")
+        );
+        sqlx::query(&update).bind(now_ms).bind(changed.json()).execute(&mut **tx).await.map_err(db_error)?;
+    }
+    for (id, before) in moved {
+        crate::stores::platform::audit_platform_order(tx, merchant, None, id, "Changed at the platform", &before, now_ms).await?;
     }
 
     let lines = json_rows(lines)?;

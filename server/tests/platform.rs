@@ -476,6 +476,30 @@ async fn sync_stores_text_and_numbers_exactly(backend: Backend) {
     let stored = by_no(&m, "#7001").await;
     assert_eq!(stored.recipient.name, "Zoë Ji");
     assert_eq!((stored.lines.len(), stored.lines[0].line_id, stored.lines[0].quantity), (1, big_line_id, 3));
+
+    // One page with an unchanged order, a changed one and one cancelled at the platform: each
+    // gets its own outcome, and the cancel is a status move in the order's history.
+    let mut other = shop_order(9_400_002, 7002, &[("MUG-CER-11", 1)], "", &iso_now());
+    app.shopify.add_raw_order(DEMO_SHOP_DOMAIN, other.clone()).expect("sandbox order");
+    let mut third = shop_order(9_400_003, 7003, &[("MUG-CER-11", 1)], "", &iso_now());
+    app.shopify.add_raw_order(DEMO_SHOP_DOMAIN, third.clone()).expect("sandbox order");
+    sync(&m, SyncMode::OrderNumbers(vec!["7002".into(), "7003".into()])).await;
+    let later = iso_now().replace('Z', ".7Z");
+    other["cancelled_at"] = json!(later);
+    other["updated_at"] = json!(later);
+    third["total_price"] = json!("31.00");
+    third["updated_at"] = json!(later);
+    app.shopify.add_raw_order(DEMO_SHOP_DOMAIN, other).expect("sandbox order");
+    app.shopify.add_raw_order(DEMO_SHOP_DOMAIN, third).expect("sandbox order");
+    let task = sync(&m, SyncMode::OrderNumbers(vec!["7001".into(), "7002".into(), "7003".into()])).await;
+    assert_eq!((task.counts.fetched, task.counts.created, task.counts.updated), (3, 0, 2), "{task:?}");
+    let cancelled = by_no(&m, "#7002").await;
+    assert_eq!(cancelled.summary.status, PlatformStatus::Cancelled);
+    assert_eq!(by_no(&m, "#7003").await.summary.total_minor, 3100);
+    assert_eq!(by_no(&m, "#7003").await.summary.status, PlatformStatus::Pending);
+    let history: Vec<AuditEntry> = m.call("platform/history", json!({ "object": HistoryOf::PlatformOrder(cancelled.summary.id) })).await.ok();
+    let moved = history.iter().find(|e| e.action == "Changed at the platform").unwrap_or_else(|| panic!("no status move in {history:?}"));
+    assert!(moved.before.as_deref().is_some_and(|b| b.contains("Pending")) && moved.after.as_deref().is_some_and(|a| a.contains("Cancelled")), "{moved:?}");
     app.drop_database().await;
 }
 
