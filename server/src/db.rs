@@ -101,8 +101,22 @@ pub enum Cell<'a> {
 }
 
 impl Cell<'_> {
+    /// Text without U+0000: PostgreSQL text cannot hold it (the whole batch would fail, and
+    /// with it every later sync of the store), and it means nothing in an order.
     pub fn text(s: &str) -> Cell<'_> {
-        Cell::Text(std::borrow::Cow::Borrowed(s))
+        if s.contains('\0') {
+            Cell::Text(std::borrow::Cow::Owned(s.replace('\0', "")))
+        } else {
+            Cell::Text(std::borrow::Cow::Borrowed(s))
+        }
+    }
+
+    /// The same cell, owning its text (for text computed on the spot).
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Text(t) => Cell::Text(std::borrow::Cow::Owned(t.into_owned())),
+            Cell::Int(n) => Cell::Int(n),
+        }
     }
 }
 

@@ -353,7 +353,7 @@ fn platform_owned(order: &ImportedOrder) -> Vec<Column<'_>> {
         ("fulfillment_status", Cell::text(&order.fulfillment_status)),
         ("platform_updated_at", Cell::Int(order.platform_updated_at_ms)),
         ("recipient_name", Cell::text(&r.name)),
-        ("recipient_name_lc", Cell::Text(r.name.to_lowercase().into())),
+        ("recipient_name_lc", Cell::text(&r.name.to_lowercase()).into_owned()),
         ("recipient_phone", Cell::text(&r.phone)),
         ("recipient_email", Cell::text(&r.email)),
         ("recipient_country", Cell::text(&r.country)),
