@@ -7,7 +7,7 @@ use printpdf::{BuiltinFont, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, TextI
 /// The Code128 bars (1 = dark module, 0 = light) for `text`. Character set C packs digit pairs
 /// (the usual for numeric codes); anything else uses set B.
 pub fn code128_modules(text: &str) -> anyhow::Result<Vec<u8>> {
-    let numeric_pairs = !text.is_empty() && text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_digit());
+    let numeric_pairs = !text.is_empty() && text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_digit());
     let start = if numeric_pairs { 'Ć' } else { 'Ɓ' };
     let code = Code128::new(format!("{start}{text}")).map_err(|e| anyhow::anyhow!("cannot encode {text:?} as Code128: {e}"))?;
     Ok(code.encode())

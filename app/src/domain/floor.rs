@@ -137,7 +137,7 @@ pub fn sort_walking_order(lines: &mut [PickLine]) {
 
 /// Splits a bin code into text and number pieces so numbers compare by value.
 fn bin_key(bin: &str) -> Vec<(String, u64)> {
-    bin.split(|c: char| c == '-' || c == '.' || c == ' ')
+    bin.split(['-', '.', ' '])
         .map(|part| {
             let digits: String = part.chars().filter(|c| c.is_ascii_digit()).collect();
             let letters: String = part.chars().filter(|c| !c.is_ascii_digit()).collect::<String>().to_uppercase();

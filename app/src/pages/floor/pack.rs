@@ -85,7 +85,7 @@ pub fn PackPage() -> impl IntoView {
                             <span class="muted">{format!("{} · {}", o.channel_code, o.carrier)}</span>
                         </div>
                         <div class="pack-lines">
-                            {o.lines.iter().cloned().map(|l| {
+                            {o.lines.iter().map(|l| {
                                 let sku = l.sku_id;
                                 let have = move || scanned.with(|s| s.get(&sku).copied().unwrap_or(0));
                                 let q = l.quantity;
