@@ -69,7 +69,7 @@ pub trait ApiTokenStore: Send + Sync {
     /// A new token for `owner` with the (validated) input; returns it with the plaintext.
     async fn create(&self, owner: &CurrentUser, merchant: MerchantId, input: &ApiTokenInput, now_ms: i64) -> AppResult<CreatedApiToken>;
     /// Revoked at once (NotFound for another merchant's token; revoking twice is a no-op).
-    async fn revoke(&self, merchant: MerchantId, id: ApiTokenId, now_ms: i64) -> AppResult<()>;
+    async fn revoke(&self, actor: &Actor, merchant: MerchantId, id: ApiTokenId, now_ms: i64) -> AppResult<()>;
     /// The owner (still a user of the token's merchant) and scopes of an active token.
     async fn authenticate(&self, token: &str, now_ms: i64) -> AppResult<Option<(CurrentUser, Vec<ApiScope>)>>;
 }

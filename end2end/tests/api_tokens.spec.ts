@@ -85,6 +85,18 @@ test('a merchant creates an API token, uses it once shown, and revokes it', asyn
   expect(refused.status()).toBe(401);
   expect((await refused.json()).error.code).toBe('unauthorized');
   await screenshot(page, 'api-tokens-revoked-desktop');
+
+  // History: who created it and who revoked it, with only the token's last characters.
+  await row.getByRole('button', { name: 'History' }).click();
+  const history = page.getByRole('dialog', { name: 'Token history' });
+  await expect(history.locator('tbody tr')).toHaveCount(2);
+  await expect(history.locator('tbody tr').first()).toContainText('Created');
+  await expect(history.locator('tbody tr').nth(1)).toContainText('Revoked');
+  await expect(history).toContainText('Alice Chen');
+  await expect(history).not.toContainText(token.slice(4, 20));
+  await screenshot(page, 'api-tokens-history-desktop');
+  await history.locator('.dialog-foot').getByRole('button', { name: 'Close' }).click();
+  await expect(history).toBeHidden();
 });
 
 test('API tokens at phone size: the form, the new token and the list fit', async ({ browser }) => {

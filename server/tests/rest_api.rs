@@ -483,6 +483,18 @@ async fn tokens_are_scoped_and_revocable(backend: Backend) {
     api.get(&read, "/api/v1/orders").await.error(401, "unauthorized");
     let list: Vec<ApiTokenInfo> = m.call("tokens/list", json!({})).await.ok();
     assert!(list.iter().find(|i| i.id == shown.id).expect("still listed").revoked_at_ms.is_some());
+    // Its history says who created and who revoked it, and shows only the token's hint; it is
+    // the merchant administrators' to read, like the tokens.
+    let history: Vec<AuditEntry> = m.call("platform/history", json!({ "object": HistoryOf::ApiToken(shown.id) })).await.ok();
+    let actions: Vec<(&str, &str)> = history.iter().map(|e| (e.action.as_str(), e.actor_name.as_str())).collect();
+    assert_eq!(actions, [("Created", "Alice Chen"), ("Revoked", "Alice Chen")], "{history:?}");
+    let revoked = &history[1];
+    assert!(revoked.before.as_deref().is_some_and(|b| b.contains("Active")) && revoked.after.as_deref().is_some_and(|a| a.contains("Revoked")), "{revoked:?}");
+    let shown_hint = format!("…{}", shown.token_hint);
+    assert!(history.iter().all(|e| e.after.as_deref().is_some_and(|a| a.contains(&shown_hint) && !a.contains(&read[4..]))), "{history:?}");
+    let clerk = app.client("clerk@demo.test").await;
+    assert_eq!(clerk.call("platform/history", json!({ "object": HistoryOf::ApiToken(shown.id) })).await.status, 403);
+    assert_eq!(globex.call("platform/history", json!({ "object": HistoryOf::ApiToken(shown.id) })).await.status, 404);
     // Bad token input is refused by the domain's rules.
     let bad = m.call("tokens/create", json!({ "input": { "name": "", "scopes": [] } })).await;
     assert!(bad.validation().contains_key("name") && bad.validation().contains_key("scopes"));

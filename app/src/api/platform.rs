@@ -256,11 +256,14 @@ pub async fn delete_mapping(id: MappingId) -> Result<(), AppError> {
     svc.platform_orders.delete_mapping(merchant, &(&user).into(), id, svc.clock.now_ms()).await
 }
 
-/// Who changed a platform order, SKU mapping or store, when, and from what to what.
+/// Who changed a platform order, SKU mapping, store or API token, when, and from what to what.
 #[server(endpoint = "platform/history", input = Json)]
 pub async fn platform_history(object: HistoryOf) -> Result<Vec<AuditEntry>, AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant().await?;
+    let (_, merchant) = match object {
+        HistoryOf::ApiToken(_) => require_merchant_admin().await?,
+        _ => require_merchant().await?,
+    };
     services()?.platform_orders.history(merchant, object).await
 }
 

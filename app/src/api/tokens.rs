@@ -29,7 +29,7 @@ pub async fn create_api_token(input: ApiTokenInput) -> Result<CreatedApiToken, A
 #[server(endpoint = "tokens/revoke", input = Json)]
 pub async fn revoke_api_token(id: ApiTokenId) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    let (_, merchant) = require_merchant_admin().await?;
+    let (user, merchant) = require_merchant_admin().await?;
     let svc = services()?;
-    svc.api_tokens.revoke(merchant, id, svc.clock.now_ms()).await
+    svc.api_tokens.revoke(&(&user).into(), merchant, id, svc.clock.now_ms()).await
 }

@@ -19,6 +19,8 @@ pub enum HistoryOf {
     PlatformOrder(i64),
     Mapping(i64),
     Store(i64),
+    /// Merchant administrators only, like the tokens themselves.
+    ApiToken(i64),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

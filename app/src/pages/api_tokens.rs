@@ -1,6 +1,6 @@
 //! 【API Tokens】 (`/settings/api-tokens`): personal tokens for the REST API (`/api/v1`).
 //! Create one (name + scopes; the token is shown once, to copy), see the merchant's tokens,
-//! revoke one.
+//! revoke one, see who created and revoked it (History).
 
 use leptos::prelude::*;
 
@@ -21,6 +21,8 @@ pub fn ApiTokensPage() -> impl IntoView {
         refresh.update(|n| *n += 1);
     });
     let on_revoke = Callback::new(move |token: ApiTokenInfo| revoking.set(Some(token)));
+    let history = RwSignal::new(None::<ApiTokenInfo>);
+    let on_history = Callback::new(move |token: ApiTokenInfo| history.set(Some(token)));
     let revoked = Callback::new(move |_: ()| {
         revoking.set(None);
         refresh.update(|n| *n += 1);
@@ -40,9 +42,15 @@ pub fn ApiTokensPage() -> impl IntoView {
             {move || created.get().map(|c| view! { <NewTokenBox created=c on_dismiss=Callback::new(move |_| created.set(None))/> })}
             <CreateTokenForm on_created=on_created/>
             <Transition fallback=|| view! { <p class="muted">"Loading tokens…"</p> }>
-                {move || tokens.get().map(|r| list_or_empty(r, "No API tokens yet.", |list| view! { <TokenTable tokens=list on_revoke=on_revoke/> }.into_any()))}
+                {move || tokens.get().map(|r| list_or_empty(r, "No API tokens yet.", |list| view! { <TokenTable tokens=list on_revoke=on_revoke on_history=on_history/> }.into_any()))}
             </Transition>
             {move || revoking.get().map(|t| view! { <RevokeDialog token=t on_close=Callback::new(move |_| revoking.set(None)) on_done=revoked/> })}
+            {move || history.get().map(|t| view! {
+                <Dialog title="Token history" subtitle=format!("{} · {}", t.name, t.masked()) wide=true on_close=Callback::new(move |_| history.set(None))>
+                    <PlatformHistory object=HistoryOf::ApiToken(t.id)/>
+                    <div class="dialog-foot"><button type="button" class="btn" on:click=move |_| history.set(None)>"Close"</button></div>
+                </Dialog>
+            })}
         </MerchantLayout>
     }
 }
@@ -134,7 +142,7 @@ fn NewTokenBox(created: CreatedApiToken, on_dismiss: Callback<()>) -> impl IntoV
 }
 
 #[component]
-fn TokenTable(tokens: Vec<ApiTokenInfo>, on_revoke: Callback<ApiTokenInfo>) -> impl IntoView {
+fn TokenTable(tokens: Vec<ApiTokenInfo>, on_revoke: Callback<ApiTokenInfo>, on_history: Callback<ApiTokenInfo>) -> impl IntoView {
     let rows = tokens
         .into_iter()
         .map(|t| {
@@ -145,6 +153,7 @@ fn TokenTable(tokens: Vec<ApiTokenInfo>, on_revoke: Callback<ApiTokenInfo>) -> i
                 Some(at) => view! { <span class="badge badge-draft" title=time::format_utc_minutes(at)>"Revoked"</span> }.into_any(),
             };
             let revoke = t.clone();
+            let history = t.clone();
             view! {
                 <tr data-token-id=t.id data-token-name=t.name.clone() class:revoked=!active>
                     <td data-label="Name" class="strong">{t.name.clone()}</td>
@@ -155,6 +164,7 @@ fn TokenTable(tokens: Vec<ApiTokenInfo>, on_revoke: Callback<ApiTokenInfo>) -> i
                     <td data-label="Last used" class="muted nowrap">{t.last_used_at_ms.map(time::format_utc_minutes).unwrap_or_else(|| "Never".into())}</td>
                     <td data-label="Status" data-status=if active { "active" } else { "revoked" }>{status}</td>
                     <td class="actions">
+                        <button type="button" class="btn btn-small" data-action="history" on:click=move |_| on_history.run(history.clone())>"History"</button>
                         {active.then(|| view! {
                             <button type="button" class="btn btn-small btn-warn" data-action="revoke" on:click=move |_| on_revoke.run(revoke.clone())>"Revoke"</button>
                         })}

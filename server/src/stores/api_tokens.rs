@@ -7,9 +7,10 @@ use sqlx::any::AnyRow;
 
 use app::domain::*;
 use app::error::AppError;
-use app::ports::{ApiTokenStore, AppResult};
+use app::ports::{Actor, ApiTokenStore, AppResult};
 
 use super::accounts::{token_hash, user_from_row};
+use super::audit::{self, Change};
 use super::{db_error, RowExt};
 use crate::db::Db;
 
@@ -41,6 +42,15 @@ fn info_from_row(r: &AnyRow) -> AppResult<ApiTokenInfo> {
         last_used_at_ms: r.col("last_used_at")?,
         revoked_at_ms: r.col("revoked_at")?,
     })
+}
+
+/// A token as its history records it (never the token itself: its last four characters).
+#[derive(Clone, serde::Serialize)]
+struct TokenState<'a> {
+    name: &'a str,
+    permissions: &'a str,
+    token: String,
+    status: &'static str,
 }
 
 const INFO_COLUMNS: &str =
@@ -90,6 +100,9 @@ impl ApiTokenStore for SqlApiTokenStore {
         .await
         .map_err(db_error)?
         .col("id")?;
+        let created = TokenState { name: &input.name, permissions: &scopes, token: format!("…{hint}"), status: "Active" };
+        let change = Change::<(), _> { merchant: Some(merchant), object_type: audit::API_TOKEN, object_id: id.to_string(), action: "Created", before: None, after: Some(&created) };
+        audit::record(&mut tx, Some(&owner.into()), change, now_ms).await?;
         tx.commit().await.map_err(db_error)?;
         let info = ApiTokenInfo {
             id,
@@ -105,17 +118,25 @@ impl ApiTokenStore for SqlApiTokenStore {
         Ok(CreatedApiToken { info, token })
     }
 
-    async fn revoke(&self, merchant: MerchantId, id: ApiTokenId, now_ms: i64) -> AppResult<()> {
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND merchant_id = $2 AND revoked_at IS NULL")
+    async fn revoke(&self, actor: &Actor, merchant: MerchantId, id: ApiTokenId, now_ms: i64) -> AppResult<()> {
+        let mut tx = self.db.begin_write().await.map_err(db_error)?;
+        let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND merchant_id = $2 AND revoked_at IS NULL RETURNING name, scopes, token_hint")
             .bind(id)
             .bind(merchant)
             .bind(now_ms)
-            .execute(&self.db.pool)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(db_error)?;
-        if done.rows_affected() == 1 {
+        if let Some(row) = revoked {
+            let (name, scopes, hint): (String, String, String) = (row.col("name")?, row.col("scopes")?, row.col("token_hint")?);
+            let before = TokenState { name: &name, permissions: &scopes, token: format!("…{hint}"), status: "Active" };
+            let after = TokenState { status: "Revoked", ..before.clone() };
+            let change = Change { merchant: Some(merchant), object_type: audit::API_TOKEN, object_id: id.to_string(), action: "Revoked", before: Some(&before), after: Some(&after) };
+            audit::record(&mut tx, Some(actor), change, now_ms).await?;
+            tx.commit().await.map_err(db_error)?;
             return Ok(());
         }
+        drop(tx);
         let exists = sqlx::query("SELECT 1 FROM api_tokens WHERE id = $1 AND merchant_id = $2")
             .bind(id)
             .bind(merchant)

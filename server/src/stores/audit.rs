@@ -32,6 +32,7 @@ pub const WAREHOUSE: &str = "warehouse";
 pub const BUSINESS_TYPE: &str = "business_type";
 pub const CHANNEL: &str = "channel";
 pub const SKU: &str = "sku";
+pub const API_TOKEN: &str = "api_token";
 
 fn snapshot<T: Serialize>(value: Option<&T>) -> AppResult<Option<String>> {
     value

@@ -711,6 +711,7 @@ impl PlatformStore for SqlPlatformStore {
             HistoryOf::PlatformOrder(id) => (audit::PLATFORM_ORDER, id),
             HistoryOf::Mapping(id) => (audit::SKU_MAPPING, id),
             HistoryOf::Store(id) => (audit::STORE, id),
+            HistoryOf::ApiToken(id) => (audit::API_TOKEN, id),
         };
         let entries = audit::history(&self.db, Some(merchant), object_type, &id.to_string()).await?;
         if entries.is_empty() {
@@ -719,6 +720,7 @@ impl PlatformStore for SqlPlatformStore {
                 HistoryOf::PlatformOrder(_) => "platform_orders",
                 HistoryOf::Mapping(_) => "sku_mappings",
                 HistoryOf::Store(_) => "stores",
+                HistoryOf::ApiToken(_) => "api_tokens",
             };
             let found = sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 AND merchant_id = $2"))
                 .bind(id)
