@@ -105,6 +105,25 @@ impl Api {
     }
 }
 
+/// What most tests start from: the app, Acme's merchant administrator signed in, an API
+/// client, and a token of hers with every scope.
+struct Rest {
+    app: TestApp,
+    m: Client,
+    api: Api,
+    token: String,
+}
+
+impl Rest {
+    async fn start(backend: Backend) -> Rest {
+        let app = TestApp::start(backend).await;
+        let m = app.client(MERCHANT).await;
+        let api = Api::new(&app);
+        let token = full_token(&m).await;
+        Rest { app, m, api, token }
+    }
+}
+
 /// A token of the signed-in merchant with these scopes, made through the server function.
 async fn token(c: &Client, scopes: &[ApiScope]) -> String {
     let created: CreatedApiToken = c.call("tokens/create", json!({ "input": { "name": "test", "scopes": scopes } })).await.ok();
@@ -223,10 +242,7 @@ fn dispatch_body(cat: &Catalog) -> Value {
 // ---------------------------------------------------------------- scenarios
 
 async fn order_lifecycle_with_cursor_pages(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let m = app.client(MERCHANT).await;
-    let api = Api::new(&app);
-    let t = full_token(&m).await;
+    let Rest { app, m, api, token: t } = Rest::start(backend).await;
     let cat = catalog(&api, &t).await;
 
     let created = api.post(&t, "/api/v1/orders", json!(draft(&cat, "#REST-1"))).await;
@@ -299,10 +315,7 @@ async fn order_lifecycle_with_cursor_pages(backend: Backend) {
 /// An order posted to the API gets exactly the errors the form computes with the domain's
 /// `validate_for_save`, and nothing is stored.
 async fn validation_errors_are_the_domains(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let m = app.client(MERCHANT).await;
-    let api = Api::new(&app);
-    let t = full_token(&m).await;
+    let Rest { app, api, token: t, .. } = Rest::start(backend).await;
     let cat = catalog(&api, &t).await;
     let before = order_count(&app).await;
 
@@ -336,10 +349,7 @@ async fn validation_errors_are_the_domains(backend: Backend) {
 }
 
 async fn platform_orders_list_and_dispatch(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let m = app.client(MERCHANT).await;
-    let api = Api::new(&app);
-    let t = full_token(&m).await;
+    let Rest { app, m, api, token: t } = Rest::start(backend).await;
     let cat = catalog(&api, &t).await;
     settled_sync(&m).await;
 
@@ -391,10 +401,7 @@ async fn platform_orders_list_and_dispatch(backend: Backend) {
 }
 
 async fn inventory_shows_stock_per_warehouse(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let m = app.client(MERCHANT).await;
-    let api = Api::new(&app);
-    let t = full_token(&m).await;
+    let Rest { app, api, token: t, .. } = Rest::start(backend).await;
     let cat = catalog(&api, &t).await;
 
     let all: Value = api.get(&t, "/api/v1/inventory").await.ok();
@@ -504,10 +511,7 @@ async fn tokens_are_scoped_and_revocable(backend: Backend) {
 /// A Globex token on every endpoint that names an Acme object: 404, and the database shows
 /// nothing changed.
 async fn other_merchants_objects_are_not_found(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let m = app.client(MERCHANT).await;
-    let api = Api::new(&app);
-    let acme = full_token(&m).await;
+    let Rest { app, m, api, token: acme } = Rest::start(backend).await;
     let cat = catalog(&api, &acme).await;
     settled_sync(&m).await;
     let draft_id = api.post(&acme, "/api/v1/orders", json!(draft(&cat, "#ACME-D"))).await.ok::<Value>()["id"].as_i64().expect("id");
@@ -556,10 +560,7 @@ async fn other_merchants_objects_are_not_found(backend: Backend) {
 }
 
 async fn idempotency_keys_answer_once(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let m = app.client(MERCHANT).await;
-    let api = Api::new(&app);
-    let t = full_token(&m).await;
+    let Rest { app, api, token: t, .. } = Rest::start(backend).await;
     let cat = catalog(&api, &t).await;
     let count_no = |no: &'static str| {
         let pool = app.db.pool.clone();
@@ -651,10 +652,7 @@ async fn idempotency_keys_answer_once(backend: Backend) {
 /// Malformed JSON, wrong types, missing bodies, huge bodies and strings, script and SQL text
 /// on every write endpoint: a clear 4xx in the API's error shape, nothing stored, server up.
 async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let m = app.client(MERCHANT).await;
-    let api = Api::new(&app);
-    let t = full_token(&m).await;
+    let Rest { app, m, api, token: t } = Rest::start(backend).await;
     let cat = catalog(&api, &t).await;
     settled_sync(&m).await;
     let order_id = api.post(&t, "/api/v1/orders", json!(draft(&cat, "#BAD-BASE"))).await.ok::<Value>()["id"].as_i64().expect("id");
