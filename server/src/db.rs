@@ -124,10 +124,11 @@ impl Cell<'_> {
 pub type Column<'a> = (&'static str, Cell<'a>);
 
 /// Rows for a batch write, sent as one JSON parameter (an array of arrays) and read back as a
-/// table by `INSERT … SELECT {values} FROM {json_table}` (or `UPDATE … FROM` that SELECT). A batch of any size is then one
-/// statement with one bind and one prepared plan; a multi-row VALUES needs a bind per value
-/// (a third of PostgreSQL's insert time went to binding), is capped by the parameter limit,
-/// and is a new statement text, prepared again, for every batch size.
+/// table by `INSERT … SELECT {values} FROM {json_table}` (or `UPDATE … FROM` that SELECT). A
+/// batch of any size is then one statement with one bind and one prepared plan; a multi-row
+/// VALUES needs a bind per value (a third of PostgreSQL's insert time went to binding), is
+/// capped by the parameter limit, and is a new statement text, prepared again, for every
+/// batch size.
 pub struct JsonRows {
     columns: Vec<(&'static str, bool)>,
     json: String,

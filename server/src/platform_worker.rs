@@ -530,14 +530,16 @@ async fn upsert_batch(tx: &mut Tx, backend: Backend, merchant: MerchantId, store
 
     let lines = json_rows(lines)?;
     if !lines.is_empty() {
+        let key = ["platform_order_id", "line_id"];
+        let sets: Vec<String> = lines.names().filter(|col| !key.contains(col)).map(|col| format!("{col} = excluded.{col}")).collect();
         let sql = format!(
             "INSERT INTO platform_order_lines ({}) SELECT {} FROM {} WHERE true
-             ON CONFLICT (platform_order_id, line_id) DO UPDATE SET position = excluded.position, platform_sku = excluded.platform_sku,
-                 title = excluded.title, quantity = excluded.quantity, fulfillable_quantity = excluded.fulfillable_quantity,
-                 price_minor = excluded.price_minor, requires_shipping = excluded.requires_shipping",
+             ON CONFLICT ({}) DO UPDATE SET {}",
             lines.columns(),
             lines.values(),
-            backend.json_table("$1")
+            backend.json_table("$1"),
+            key.join(", "),
+            sets.join(", ")
         );
         sqlx::query(&sql).bind(lines.json()).execute(&mut **tx).await.map_err(db_error)?;
     }
