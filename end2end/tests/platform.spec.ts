@@ -171,6 +171,18 @@ test('Order Number Sync from the Stores page: the log shows what it fetched', as
   await expect(task.locator('[data-count="failed"]')).toHaveText('0');
   await expect(page.locator('[data-polling]')).toHaveCount(0);
   await screenshot(page, 'platform-sync-log');
+  const sideways = await page.locator('table.sync-log').evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+  expect(sideways, 'the sync log scrolls sideways on a desktop screen').toBeLessThanOrEqual(0);
+
+  // On a phone each task is a card: every count is labelled and nothing sticks out.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(task.locator('[data-count="fetched"]')).toBeVisible();
+  expect(await task.locator('[data-count="fetched"]').evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"Fetched"');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 'page wider than the phone').toBeLessThanOrEqual(0);
+  const card = await task.boundingBox();
+  expect(card, 'task card').not.toBeNull();
+  expect(card!.x + card!.width).toBeLessThanOrEqual(390);
+  await screenshot(page, 'platform-sync-log-phone');
 });
 
 test('dispatch binds an unmapped SKU; the next order with that SKU needs no binding', async ({ page }) => {

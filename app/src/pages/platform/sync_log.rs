@@ -103,20 +103,22 @@ fn SyncTable(tasks: Vec<SyncTask>) -> impl IntoView {
             let any_failed = t.counts.failed != 0;
             view! {
                 <tr data-task-id=t.id data-status=t.status.code()>
-                    <td class="store">{t.store_name}</td>
-                    <td>
-                        <span class="nowrap">{t.mode.label()}</span>
-                        {(!detail.is_empty()).then(|| view! { <div class="muted small mono">{detail}</div> })}
+                    <td data-label="Store" class="store">{t.store_name}</td>
+                    <td data-label="Mode">
+                        <span>
+                            <span class="nowrap">{t.mode.label()}</span>
+                            {(!detail.is_empty()).then(|| view! { <div class="muted small mono">{detail}</div> })}
+                        </span>
                     </td>
-                    <td><SyncStatusBadge status=t.status/></td>
-                    <td class="nowrap muted">{time::format_utc_minutes(t.created_at_ms)}</td>
-                    <td class="nowrap muted">{time_or_dash(t.started_at_ms)}</td>
-                    <td class="nowrap muted">{time_or_dash(t.finished_at_ms)}</td>
-                    <td class="num" data-count="fetched">{t.counts.fetched}</td>
-                    <td class="num" data-count="created">{t.counts.created}</td>
-                    <td class="num" data-count="updated">{t.counts.updated}</td>
-                    <td class="num" data-count="failed" class:fail-text=any_failed>{t.counts.failed}</td>
-                    <td class="sync-error" data-error="">{t.error}</td>
+                    <td data-label="Status"><SyncStatusBadge status=t.status/></td>
+                    <td data-label="Created" class="time-cell muted">{time::format_utc_minutes(t.created_at_ms)}</td>
+                    <td data-label="Started" class="time-cell muted">{time_or_dash(t.started_at_ms)}</td>
+                    <td data-label="Finished" class="time-cell muted">{time_or_dash(t.finished_at_ms)}</td>
+                    <td data-label="Fetched" class="num" data-count="fetched">{t.counts.fetched}</td>
+                    <td data-label="Created" class="num" data-count="created">{t.counts.created}</td>
+                    <td data-label="Updated" class="num" data-count="updated">{t.counts.updated}</td>
+                    <td data-label="Failed" class="num" data-count="failed" class:fail-text=any_failed>{t.counts.failed}</td>
+                    <td data-label="Error" class="sync-error" data-error="">{t.error}</td>
                 </tr>
             }
         })
@@ -124,7 +126,7 @@ fn SyncTable(tasks: Vec<SyncTask>) -> impl IntoView {
     view! {
         {active.then(|| view! { <p class="hint" role="status" data-polling="">"A sync is in progress — this list updates every 2 seconds."</p> })}
         <div class="card table-wrap">
-            <table class="grid sync-log">
+            <table class="grid sync-log stack-phone">
                 <thead><tr>
                     <th>"Store"</th><th>"Mode"</th><th>"Status"</th><th>"Created"</th><th>"Started"</th><th>"Finished"</th>
                     <th class="num">"Fetched"</th><th class="num">"Created"</th><th class="num">"Updated"</th><th class="num">"Failed"</th>
