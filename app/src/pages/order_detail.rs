@@ -117,7 +117,7 @@ fn OrderDetailView(
                     <thead><tr><th>"SKU"</th><th>"Name"</th><th class="num">"Quantity"</th></tr></thead>
                     <tbody>
                         {order.lines.iter().map(|l| view! {
-                            <tr><td class="mono">{l.sku_code.clone()}</td><td>{l.sku_name.clone()}</td><td class="num">{l.quantity}</td></tr>
+                            <tr><td class="mono nowrap">{l.sku_code.clone()}</td><td>{l.sku_name.clone()}</td><td class="num">{l.quantity}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -144,18 +144,20 @@ fn OrderDetailView(
         {(order.label_status == LabelStatus::Ready).then(|| view! { <TrackingEvents events=tracking/> })}
         <section class="card">
             <h2>"History"</h2>
-            <table class="grid history">
+            <table class="grid history stack-phone">
                 <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Status"</th></tr></thead>
                 <tbody>
                     {order.events.iter().map(|e| view! {
                         <tr>
-                            <td class="nowrap">{time::format_utc_minutes(e.at_ms)}</td>
-                            <td>{e.actor.clone()}</td>
-                            <td>
-                                {e.action.label()}
-                                {(!e.detail.is_empty()).then(|| view! { <div class="history-detail muted">{e.detail.clone()}</div> })}
+                            <td data-label="When" class="time-cell">{time::format_utc_minutes(e.at_ms)}</td>
+                            <td data-label="Who">{e.actor.clone()}</td>
+                            <td data-label="What">
+                                <span>
+                                    {e.action.label()}
+                                    {(!e.detail.is_empty()).then(|| view! { <div class="history-detail muted">{e.detail.clone()}</div> })}
+                                </span>
                             </td>
-                            <td>{e.from_status.map(|s| format!("{} → ", s.label())).unwrap_or_default()}{e.to_status.label()}</td>
+                            <td data-label="Status">{e.from_status.map(|s| format!("{} → ", s.label())).unwrap_or_default()}{e.to_status.label()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -175,13 +177,15 @@ fn TrackingEvents(events: Resource<Result<Vec<TrackingEvent>, crate::error::AppE
                     Err(e) => view! { <p class="field-error">{error_text(&e)}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted">"No carrier scans yet."</p> }.into_any(),
                     Ok(list) => view! {
-                        <table class="grid tracking">
+                        <table class="grid tracking stack-phone">
                             <thead><tr><th>"When"</th><th>"Status"</th><th>"Event"</th><th>"Location"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|e| view! {
                                     <tr>
-                                        <td class="nowrap">{time::format_utc_minutes(e.at_ms)}</td>
-                                        <td>{e.status}</td><td>{e.description}</td><td>{e.location}</td>
+                                        <td data-label="When" class="time-cell">{time::format_utc_minutes(e.at_ms)}</td>
+                                        <td data-label="Status">{e.status}</td>
+                                        <td data-label="Event">{e.description}</td>
+                                        <td data-label="Location">{e.location}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -143,14 +143,14 @@ fn OrderTable(
                 <tr data-order=order_no(id)>
                     <td data-label="Order No."><a href=format!("/orders/{id}") class="mono">{order_no(id)}</a></td>
                     <td data-label="Platform Order No.">{o.platform_order_no}</td>
-                    <td data-label="Recipient"><span>{o.recipient_name}<span class="muted">" · "{o.recipient_country}</span></span></td>
+                    <td data-label="Recipient" class="recipient"><span>{o.recipient_name}<span class="muted">" · "{o.recipient_country}</span></span></td>
                     <td data-label="Warehouse" class="hide-phone">{o.warehouse_code}</td>
                     <td data-label="Channel" class="mono">{o.channel_code}</td>
                     <td data-label="Units" class="num hide-phone">{o.total_units}</td>
                     <td data-label="Tracking No."><LabelInfo id=id status=o.label_status tracking_no=o.tracking_no error=o.label_error
                         on_retry=move |id| on_action(id, RowAction::RetryLabel)/></td>
                     <td data-label="Status"><StatusBadge status=o.status/></td>
-                    <td data-label="Created" class="muted nowrap hide-phone">{time::format_utc_minutes(o.created_at_ms)}</td>
+                    <td data-label="Created" class="time-cell muted hide-phone">{time::format_utc_minutes(o.created_at_ms)}</td>
                     <td class="actions"><div class="row-actions">
                         <a class="btn btn-small" href=format!("/orders/{id}")>"View"</a>
                         {o.status.is_editable().then(|| view! {
@@ -169,7 +169,7 @@ fn OrderTable(
         <div class="card table-wrap">
             <table class="grid orders stack-phone">
                 <thead><tr>
-                    <th>"Order No."</th><th>"Platform Order No."</th><th>"Recipient"</th><th>"Warehouse"</th>
+                    <th>"Order No."</th><th class="wrap-head">"Platform Order No."</th><th>"Recipient"</th><th>"Warehouse"</th>
                     <th>"Channel"</th><th class="num">"Units"</th><th>"Tracking No."</th><th>"Status"</th>
                     <th>"Created"</th><th>"Actions"</th>
                 </tr></thead>

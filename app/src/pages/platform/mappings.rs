@@ -135,10 +135,10 @@ fn MappingTable(mappings: Vec<SkuMapping>, on_edit: Callback<SkuMapping>, on_del
             let stored = StoredValue::new(m.clone());
             view! {
                 <tr data-mapping-id=m.id data-platform-sku=m.platform_sku.clone()>
-                    <td>{m.store_name}</td>
-                    <td class="mono">{m.platform_sku.clone()}</td>
-                    <td class="mono" data-warehouse-sku="">{m.warehouse_sku}</td>
-                    <td class="muted nowrap">{time::format_utc_minutes(m.updated_at_ms)}</td>
+                    <td data-label="Store">{m.store_name}</td>
+                    <td data-label="Platform SKU" class="mono">{m.platform_sku.clone()}</td>
+                    <td data-label="Warehouse SKU" class="mono" data-warehouse-sku="">{m.warehouse_sku}</td>
+                    <td data-label="Updated" class="time-cell muted">{time::format_utc_minutes(m.updated_at_ms)}</td>
                     <td class="actions"><div class="row-actions">
                         <button type="button" class="btn btn-small" data-action="edit" on:click=move |_| on_edit.run(stored.get_value())>"Edit"</button>
                         <button type="button" class="btn btn-small" data-action="history" on:click=move |_| on_history.run(stored.get_value())>"History"</button>
@@ -150,7 +150,7 @@ fn MappingTable(mappings: Vec<SkuMapping>, on_edit: Callback<SkuMapping>, on_del
         .collect_view();
     view! {
         <div class="card table-wrap">
-            <table class="grid mappings">
+            <table class="grid mappings stack-phone">
                 <thead><tr><th>"Store"</th><th>"Platform SKU"</th><th>"Warehouse SKU"</th><th>"Updated"</th><th>"Actions"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -118,11 +118,11 @@ fn StoreTable(
             let auto_id = format!("auto-sync-{id}");
             view! {
                 <tr data-store-id=id data-store=s.name.clone()>
-                    <td class="strong">{s.name.clone()}</td>
-                    <td>{s.platform.label()}</td>
-                    <td class="mono">{s.shop_domain.clone()}</td>
-                    <td class="mono" data-token-hint="">{format!("••••{}", s.token_hint)}</td>
-                    <td>
+                    <td data-label="Store" class="strong">{s.name.clone()}</td>
+                    <td data-label="Platform">{s.platform.label()}</td>
+                    <td data-label="Shop Domain" class="mono">{s.shop_domain.clone()}</td>
+                    <td data-label="Access Token" class="mono" data-token-hint="">{format!("••••{}", s.token_hint)}</td>
+                    <td data-label="Auto Sync">
                         <label class="switch">
                             <input id=auto_id type="checkbox" role="switch" prop:checked=s.auto_sync disabled=move || !manage.get()
                                 aria-label=format!("Auto sync {}", s.name)
@@ -130,7 +130,7 @@ fn StoreTable(
                             <span>{if s.auto_sync { "On" } else { "Off" }}</span>
                         </label>
                     </td>
-                    <td class="muted nowrap">{time_or_dash(s.last_synced_at_ms)}</td>
+                    <td data-label="Last Synced" class="time-cell muted">{time_or_dash(s.last_synced_at_ms)}</td>
                     <td class="actions">
                         <div class="row-actions">
                             <button type="button" class="btn btn-small" data-action="test" disabled=move || testing() || !manage.get()
@@ -155,7 +155,7 @@ fn StoreTable(
         .collect_view();
     view! {
         <div class="card table-wrap">
-            <table class="grid stores">
+            <table class="grid stores stack-phone">
                 <thead><tr>
                     <th>"Store"</th><th>"Platform"</th><th>"Shop Domain"</th><th>"Access Token"</th>
                     <th>"Auto Sync"</th><th>"Last Synced"</th><th>"Actions"</th>
