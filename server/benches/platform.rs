@@ -76,6 +76,8 @@ async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
     let spec = OrderSpec::new(&["MUG-CER-11", "TWL-BTH-GRY", "CND-SOY-LAV", "MUG-CER-15"]);
     let ids = shop.generate_orders(DEMO_SHOP_DOMAIN, INGEST_ORDERS, &spec)?;
     let wanted: std::collections::HashSet<i64> = ids.into_iter().collect();
+    // The generated orders as the sandbox holds them now.
+    let generated = || -> Vec<Value> { shop.orders(DEMO_SHOP_DOMAIN).into_iter().filter(|o| o["id"].as_i64().is_some_and(|id| wanted.contains(&id))).collect() };
     let now = now_ms();
     let mode = SyncMode::TimeRange { from_ms: spec.from_ms - 60_000, to_ms: now };
     let started = Instant::now();
@@ -103,7 +105,7 @@ async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
     // A re-sync after every one of those orders changed at the platform (the steady state of
     // auto sync: most orders it sees are ones it has imported before).
     let changed_at = server::shopify::format_utc_seconds(now / 1000).map_err(anyhow::Error::msg)?;
-    for mut order in shop.orders(DEMO_SHOP_DOMAIN).into_iter().filter(|o| o["id"].as_i64().is_some_and(|id| wanted.contains(&id))) {
+    for mut order in generated() {
         order["updated_at"] = json!(changed_at);
         order["shipping_address"]["address2"] = json!("Suite 100");
         shop.add_raw_order(DEMO_SHOP_DOMAIN, order)?;
@@ -119,8 +121,7 @@ async fn run(url: String, backend: &str, dir: &std::path::Path) -> Res<Value> {
     // the real tables (the sync has to keep their indexes, foreign keys and id sequence, and so
     // would any import); into copies with only the indexes, and into bare copies, is printed
     // for reference.
-    let raw_orders: Vec<Value> = shop.orders(DEMO_SHOP_DOMAIN).into_iter().filter(|o| o["id"].as_i64().is_some_and(|id| wanted.contains(&id))).collect();
-    let imported: Vec<ImportedOrder> = server::shopify::import_orders(&raw_orders).into_iter().collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
+    let imported: Vec<ImportedOrder> = server::shopify::import_orders(&generated()).into_iter().collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
     let raw_per_s = imported.len() as f64 / raw_batched_insert(&app.db, &imported, Target::RealTables).await?;
     let indexed_per_s = imported.len() as f64 / raw_batched_insert(&app.db, &imported, Target::IndexedCopies).await?;
     let bare_per_s = imported.len() as f64 / raw_batched_insert(&app.db, &imported, Target::BareCopies).await?;

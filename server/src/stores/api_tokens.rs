@@ -53,6 +53,12 @@ struct TokenState<'a> {
     status: &'static str,
 }
 
+impl<'a> TokenState<'a> {
+    fn active(name: &'a str, permissions: &'a str, hint: &str) -> Self {
+        TokenState { name, permissions, token: format!("…{hint}"), status: "Active" }
+    }
+}
+
 const INFO_COLUMNS: &str =
     "t.id, t.name, t.user_id, u.display_name AS owner_name, t.token_hint, t.scopes, t.created_at, t.last_used_at, t.revoked_at";
 
@@ -100,7 +106,7 @@ impl ApiTokenStore for SqlApiTokenStore {
         .await
         .map_err(db_error)?
         .col("id")?;
-        let created = TokenState { name: &input.name, permissions: &scopes, token: format!("…{hint}"), status: "Active" };
+        let created = TokenState::active(&input.name, &scopes, &hint);
         let change = Change::<(), _> { merchant: Some(merchant), object_type: audit::API_TOKEN, object_id: id.to_string(), action: "Created", before: None, after: Some(&created) };
         audit::record(&mut tx, Some(&owner.into()), change, now_ms).await?;
         tx.commit().await.map_err(db_error)?;
@@ -129,7 +135,7 @@ impl ApiTokenStore for SqlApiTokenStore {
             .map_err(db_error)?;
         if let Some(row) = revoked {
             let (name, scopes, hint): (String, String, String) = (row.col("name")?, row.col("scopes")?, row.col("token_hint")?);
-            let before = TokenState { name: &name, permissions: &scopes, token: format!("…{hint}"), status: "Active" };
+            let before = TokenState::active(&name, &scopes, &hint);
             let after = TokenState { status: "Revoked", ..before.clone() };
             let change = Change { merchant: Some(merchant), object_type: audit::API_TOKEN, object_id: id.to_string(), action: "Revoked", before: Some(&before), after: Some(&after) };
             audit::record(&mut tx, Some(actor), change, now_ms).await?;
