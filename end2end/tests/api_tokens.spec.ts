@@ -5,6 +5,7 @@ import { hydrated, login, MERCHANT, screenshot } from './helpers';
 // once, use it against the REST API, revoke it in the page and see the API refuse it.
 
 async function openTokens(page: Page) {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('link', { name: 'API Tokens' }).click();
   await page.waitForURL('**/settings/api-tokens');
   await hydrated(page);

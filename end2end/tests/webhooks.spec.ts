@@ -62,6 +62,7 @@ const deliveryRows = (page: Page) => page.locator('table.deliveries tr[data-deli
 async function openWebhooks(page: Page) {
   await page.goto('/orders');
   await hydrated(page);
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('link', { name: 'Webhooks' }).click();
   await page.waitForURL('**/settings/webhooks');
   await hydrated(page);

@@ -16,6 +16,7 @@ pub mod seed;
 pub mod shopify;
 pub mod sandbox;
 pub mod stores;
+pub mod tabular;
 pub mod web;
 pub mod webhook_worker;
 pub mod webhooks;

@@ -41,29 +41,68 @@ pub fn may(permission: Permission) -> Signal<bool> {
     Signal::derive(move || me.get().and_then(Result::ok).flatten().is_some_and(|u| u.may(permission)))
 }
 
-/// Top bar + page body for the merchant desktop pages.
+/// One page in the merchant navigation; `permission` hides it from roles that may not use it.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub permission: Option<Permission>,
+}
+
+/// A section of the merchant navigation: the top bar names the sections, the bar under it
+/// lists the current section's pages.
+pub struct NavGroup {
+    pub label: &'static str,
+    pub items: &'static [NavItem],
+}
+
+const fn item(href: &'static str, label: &'static str) -> NavItem {
+    NavItem { href, label, permission: None }
+}
+
+/// Every merchant page that has a place in the navigation, by section. A page under a
+/// section's path (e.g. `/orders/42`) belongs to the section of its longest matching entry.
+pub const MERCHANT_NAV: &[NavGroup] = &[
+    NavGroup { label: "Orders", items: &[item("/orders", "Dropship Orders"), item("/orders/new", "Create Order")] },
+    NavGroup {
+        label: "Platform",
+        items: &[item("/platform-orders", "Platform Orders"), item("/stores", "Stores"), item("/sku-mappings", "SKU Mapping"), item("/sync-log", "Sync Log")],
+    },
+    NavGroup {
+        label: "Settings",
+        items: &[
+            item("/settings/webhooks", "Webhooks"),
+            NavItem { href: "/settings/api-tokens", label: "API Tokens", permission: Some(Permission::ManageIntegrations) },
+        ],
+    },
+];
+
+/// The navigation entry a path belongs to: an exact match, else the longest entry the path
+/// sits under (`/orders/42/edit` → `/orders`).
+pub fn nav_entry_for(path: &str) -> Option<&'static str> {
+    let all = MERCHANT_NAV.iter().flat_map(|g| g.items.iter()).map(|i| i.href);
+    if let Some(exact) = all.clone().find(|h| *h == path) {
+        return Some(exact);
+    }
+    all.filter(|h| path.starts_with(&format!("{h}/"))).max_by_key(|h| h.len())
+}
+
+/// Top bar (sections) + section bar (pages) + page body for the merchant desktop pages.
 #[component]
 pub fn MerchantLayout(children: Children) -> impl IntoView {
     let me = use_me();
     let path = use_location().pathname;
-    let nav = move |href: &'static str, text: &'static str| {
-        let active = move || {
-            let p = path.get();
-            if href == "/orders" { p == "/orders" || (p.starts_with("/orders/") && p != "/orders/new") } else { p == href }
-        };
-        view! { <a href=href class="nav-link" class:active=active>{text}</a> }
-    };
+    let current = Memo::new(move |_| nav_entry_for(&path.get()));
+    let allowed = move |i: &NavItem| i.permission.is_none_or(|p| me.get().and_then(Result::ok).flatten().is_some_and(|u| u.may(p)));
+    let group_of = move || MERCHANT_NAV.iter().find(|g| g.items.iter().any(|i| Some(i.href) == current.get()));
     view! {
         <header class="topbar">
             <a href="/orders" class="brand">"Dropdock"</a>
-            <nav class="topnav">
-                {nav("/orders", "Dropship Orders")}
-                {nav("/orders/new", "Create Order")}
-                {nav("/platform-orders", "Platform Orders")}
-                {nav("/stores", "Stores")}
-                {nav("/sku-mappings", "SKU Mapping")}
-                {nav("/settings/webhooks", "Webhooks")}
-                <IfAllowed permission=Permission::ManageIntegrations>{nav("/settings/api-tokens", "API Tokens")}</IfAllowed>
+            <nav class="topnav" aria-label="Sections">
+                {MERCHANT_NAV.iter().map(|g| {
+                    let active = move || group_of().is_some_and(|c| c.label == g.label);
+                    let first = g.items[0].href;
+                    view! { <a href=first class="nav-link" class:active=active aria-current=move || active().then_some("true")>{g.label}</a> }
+                }).collect_view()}
             </nav>
             <div class="spacer"></div>
             <Suspense fallback=|| ()>
@@ -73,6 +112,17 @@ pub fn MerchantLayout(children: Children) -> impl IntoView {
             </Suspense>
             <SignOutButton/>
         </header>
+        <Suspense fallback=|| ()>
+            {move || group_of().map(|g| view! {
+                <nav class="subnav" aria-label=g.label>
+                    {g.items.iter().filter(|i| allowed(i)).map(|i| {
+                        let href = i.href;
+                        let active = move || current.get() == Some(href);
+                        view! { <a href=href class="subnav-link" class:active=active aria-current=move || active().then_some("page")>{i.label}</a> }
+                    }).collect_view()}
+                </nav>
+            })}
+        </Suspense>
         <main class="page">{children()}</main>
     }
 }
@@ -128,4 +178,29 @@ pub fn go_to(path: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_find_their_navigation_entry() {
+        assert_eq!(nav_entry_for("/orders"), Some("/orders"));
+        assert_eq!(nav_entry_for("/orders/new"), Some("/orders/new"));
+        assert_eq!(nav_entry_for("/orders/42/edit"), Some("/orders"));
+        assert_eq!(nav_entry_for("/settings/api-tokens"), Some("/settings/api-tokens"));
+        assert_eq!(nav_entry_for("/ordersx"), None);
+        assert_eq!(nav_entry_for("/account"), None);
+    }
+
+    #[test]
+    fn every_entry_is_unique() {
+        let mut all: Vec<_> = MERCHANT_NAV.iter().flat_map(|g| g.items.iter()).map(|i| i.href).collect();
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), n);
+        assert!(MERCHANT_NAV.iter().all(|g| !g.items.is_empty()));
+    }
 }
