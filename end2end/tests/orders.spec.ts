@@ -50,6 +50,33 @@ test('save rules run in the browser, a valid order is saved as Draft', async ({ 
   await screenshot(page, 'order-list-desktop');
 });
 
+test('Parse and Fill: one paste fills the recipient and the SKU lines', async ({ page }) => {
+  await login(page, MERCHANT);
+  await page.goto('/orders/new');
+  await hydrated(page);
+  await page.getByLabel('Shipping Warehouse').selectOption({ label: 'LAX1 — Los Angeles, CA' });
+  // Inline labels on one line, then SKU lines in two shapes (one code in lower case) and a
+  // code that is no SKU of LAX1.
+  await page.getByLabel('Paste address').fill(
+    'Name: Jane Doe Tel: +1 415 555 0134 Address: 500 Market St, San Francisco, CA 94105\n2 x MUG-CER-11\ntwl-bth-gry * 3\nNOPE-404 x1',
+  );
+  await page.getByRole('button', { name: 'Parse and Fill' }).click();
+  await expect(page.getByLabel('Recipient Name')).toHaveValue('Jane Doe');
+  await expect(page.getByLabel('Phone', { exact: true })).toHaveValue('+1 415 555 0134');
+  await expect(page.getByLabel('Address Line 1')).toHaveValue('500 Market St');
+  await expect(page.getByLabel('City')).toHaveValue('San Francisco');
+  await expect(page.getByLabel('Postal Code')).toHaveValue('94105');
+  await expect(page.getByLabel('Quantity of MUG-CER-11')).toHaveValue('2');
+  await expect(page.getByLabel('Quantity of TWL-BTH-GRY')).toHaveValue('3');
+  await expect(page.getByText('Added to Products: MUG-CER-11 × 2, TWL-BTH-GRY × 3.')).toBeVisible();
+  await expect(page.getByText('Not a SKU of LAX1: NOPE-404.')).toBeVisible();
+  await screenshot(page, 'order-form-paste-skus-desktop');
+  // Pressing it again sets the same quantities rather than doubling them.
+  await page.getByRole('button', { name: 'Parse and Fill' }).click();
+  await expect(page.getByLabel('Quantity of MUG-CER-11')).toHaveValue('2');
+  await expect(page.locator('table.lines tbody tr')).toHaveCount(2);
+});
+
 test('a Draft can be edited; the list shows the change', async ({ page }) => {
   await login(page, MERCHANT);
   const row = page.locator('tr', { hasText: '#E2E-1' });

@@ -4,6 +4,7 @@
 pub mod blobs;
 pub mod carrier;
 pub mod db;
+pub mod documents;
 pub mod housekeeping;
 pub mod label_worker;
 pub mod pdf;

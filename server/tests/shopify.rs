@@ -19,9 +19,9 @@ const SHOP: &str = "test-shop.myshopify.com";
 const TOKEN: &str = "shpat_test_0001";
 const SKUS: [&str; 4] = ["MUG-CER-11", "TWL-BTH-GRY", "CND-SOY-LAV", "KNF-CHF-8"];
 
-/// The fixtures live beside the repository: `<workspace>/../shared/fixtures/shopify`.
+/// Shopify's own example payloads (MIT, see the LICENSE beside them): `server/tests/fixtures/shopify`.
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../shared/fixtures/shopify/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/fixtures/shopify/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("fixture {path} is not JSON: {e}"))
 }

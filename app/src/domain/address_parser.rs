@@ -11,8 +11,16 @@
 //! 5. find the locality line (postal code, state, city), then the name, then the street lines;
 //! 6. infer the country from the evidence collected, normalise codes, list unsure fields.
 //!
+//! Labels may also sit inline on one line ("Name: … Tel: … Address: …", "收件人：… 电话：…"),
+//! and parts may be separated by commas, ";", "|", "·" or tabs. Parts that are nothing but SKU
+//! codes with quantities ("2 x MUG-CER-11", "MUG-CER-11 x2", "MUG-CER-11 * 2", "2× …",
+//! "SKU: MUG-CER-11 Qty: 2") become [`ParsedSkuLine`]s instead of address text;
+//! [`fill_sku_lines`] turns them into the order's lines for the chosen warehouse.
+//!
 //! Only `std` and `serde` are used: the module is also compiled to WebAssembly.
 
+use super::catalog::Catalog;
+use super::order::{OrderDraft, OrderLineDraft};
 use super::recipient::{required_recipient_fields, Recipient, RecipientField};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +32,17 @@ pub struct ParsedRecipient {
     /// Fields the parser could not fill with confidence: the UI highlights them for the user to check.
     /// Every required field that stays empty must be listed here; a field filled by a guess is listed too.
     pub unsure: Vec<RecipientField>,
+    /// SKU codes with quantities found in the text, in the order written; a code written twice
+    /// (in any letter case) is one line with the quantities added up.
+    #[serde(default)]
+    pub sku_lines: Vec<ParsedSkuLine>,
+}
+
+/// "2 x MUG-CER-11": a SKU code as written and its quantity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParsedSkuLine {
+    pub code: String,
+    pub quantity: i64,
 }
 
 /// Parse pasted free text into recipient fields. Never panics.
@@ -54,6 +73,10 @@ enum Label {
     Address,
     FirstName,
     LastName,
+    /// "SKU: MUG-CER-11 x2" or "SKU: MUG-CER-11" (then maybe "Qty: 2").
+    Sku,
+    /// The quantity of the SKU named just before.
+    Quantity,
     /// An unknown "Word:" prefix such as "Note:" or "Order:"; the segment is dropped.
     Ignore,
 }
@@ -97,8 +120,19 @@ const LABELS: &[(Label, &[&str])] = &[
         "zip postal code", "postal zip code", "plz", "code postal", "cp", "邮编", "邮政编码",
     ]),
     (Label::Field(F::Country), &["country", "country region", "nation", "land", "pays", "国家", "国家地区"]),
+    (Label::Sku, &[
+        "sku", "skus", "sku code", "seller sku", "merchant sku", "item code", "product code",
+        "商品", "商品编码", "货品", "货号", "sku编码",
+    ]),
+    (Label::Quantity, &["qty", "quantity", "数量", "件数"]),
     (Label::Ignore, &["company", "county"]),
 ];
+
+/// Words after a quantity that only say "pieces" ("2 pcs x MUG-CER-11", "MUG-CER-11 x 2件").
+/// ("ea" is left out: "2EA" is a British postcode's inward half.)
+const QTY_UNITS: &[&str] = &["pc", "pcs", "piece", "pieces", "unit", "units", "件", "个", "只", "套"];
+/// Largest quantity read from a paste (the order form's own rule still applies).
+const MAX_PASTED_QTY: i64 = 99_999;
 
 /// Country names and aliases, compared after [`alias_key`].
 const COUNTRY_ALIASES: &[(&str, &[&str])] = &[
@@ -251,6 +285,9 @@ struct Parser {
     /// "10115 Berlin" order (postal code before the town): DE/FR rather than US.
     postal_first: bool,
     kind: Option<Kind>,
+    skus: Vec<ParsedSkuLine>,
+    /// "SKU: X" without a quantity: its line, waiting for a "Qty:" label.
+    sku_waiting_qty: Option<usize>,
 }
 
 impl Parser {
@@ -273,12 +310,16 @@ impl Parser {
             }
             // Parts after "Address: …" on the same line continue the address.
             let mut in_addr = false;
-            for piece in line.split(',') {
+            for piece in line.split(',').flat_map(split_inline_labels) {
                 if out.len() >= MAX_SEGMENTS {
                     return out;
                 }
                 let piece = tidy(piece);
                 if piece.is_empty() {
+                    continue;
+                }
+                if let Some(items) = sku_items(&piece) {
+                    self.add_skus(items);
                     continue;
                 }
                 match split_label(&piece) {
@@ -288,6 +329,17 @@ impl Parser {
             }
         }
         out
+    }
+
+    /// Adds SKU lines; a code already listed (ignoring case) gets the quantity added.
+    fn add_skus(&mut self, items: Vec<(String, i64)>) {
+        self.sku_waiting_qty = None;
+        for (code, quantity) in items {
+            match self.skus.iter_mut().find(|l| l.code.eq_ignore_ascii_case(&code)) {
+                Some(line) => line.quantity = (line.quantity + quantity).min(MAX_PASTED_QTY),
+                None => self.skus.push(ParsedSkuLine { code, quantity }),
+            }
+        }
     }
 
     /// Returns whether the following parts of the line belong to an address.
@@ -315,6 +367,23 @@ impl Parser {
                 }
             }
             Label::Field(f) => self.fill(f, value),
+            Label::Sku => {
+                if let Some(items) = sku_items(value) {
+                    self.add_skus(items);
+                } else if is_sku_code(value) {
+                    // "SKU: MUG-CER-11" counts one unit unless a "Qty:" follows.
+                    self.add_skus(vec![(value.to_string(), 1)]);
+                    self.sku_waiting_qty = self.skus.iter().position(|l| l.code.eq_ignore_ascii_case(value));
+                }
+            }
+            Label::Quantity => {
+                let qty = words(value).first().and_then(|t| quantity_of(t));
+                if let (Some(i), Some(q)) = (self.sku_waiting_qty.take(), qty) {
+                    if let Some(line) = self.skus.get_mut(i) {
+                        line.quantity = (line.quantity - 1 + q).min(MAX_PASTED_QTY);
+                    }
+                }
+            }
             _ => {}
         }
         false
@@ -664,7 +733,7 @@ impl Parser {
         unsure.extend(required_recipient_fields(&r.country).iter().copied().filter(|f| r.get(*f).is_empty()));
         unsure.sort();
         unsure.dedup();
-        ParsedRecipient { recipient: self.r, unsure }
+        ParsedRecipient { recipient: self.r, unsure, sku_lines: self.skus }
     }
 
     /// Upper case; CA and GB codes get their single space ("K1A0B1" → "K1A 0B1").
@@ -760,18 +829,27 @@ impl Parser {
 // Text helpers
 
 /// Cap the size, unify line breaks, map full-width forms to ASCII, turn odd spaces and control
-/// characters into plain spaces, and treat ';' and '|' like commas.
+/// characters into plain spaces, and treat ';', '|', tabs and middle dots like commas (a middle
+/// dot between two Chinese characters joins a name, "阿依古丽·买买提", and stays).
 fn normalise(text: &str) -> String {
     let mut end = text.len().min(MAX_INPUT);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end]
-        .chars()
-        .map(|c| match c {
+    let chars: Vec<char> = text[..end].chars().collect();
+    let joins_han = |i: usize| {
+        i > 0 && chars.get(i - 1).copied().is_some_and(is_han) && chars.get(i + 1).copied().is_some_and(is_han)
+    };
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
+            '·' | '•' | '・' if !joins_han(i) => ',',
             '\r' | '\u{2028}' | '\u{2029}' => '\n',
             '：' => ':',
-            '，' | '；' | ';' | '|' => ',',
+            '，' | '；' | ';' | '|' | '｜' | '\t' => ',',
+            '＊' => '*',
+            'ｘ' | 'Ｘ' => 'x',
             '（' => '(',
             '）' => ')',
             '＋' => '+',
@@ -919,6 +997,48 @@ fn split_label(s: &str) -> Option<(Label, String)> {
         .filter(|(k, _)| !k.is_ascii() && k.chars().count() >= 2 && s.starts_with(k))
         .max_by_key(|(k, _)| k.len())?;
     Some((label, tidy(&s[key.len()..])))
+}
+
+/// "Name: Jane Doe Tel: 555 0134 Address: 1 Main St" → one part per label. A label counts
+/// before a ':' when the one to four words just before it (in Chinese: the characters, even
+/// glued to the value before them, "李四电话:") are a known label; other "word:" pairs inside a
+/// part ("10:30", "Note: call first") stay where they are.
+fn split_inline_labels(piece: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (colon, _) in piece.match_indices(':') {
+        let before = &piece[start..colon];
+        // Only what follows the previous colon can hold the next label.
+        let tail_from = before.rfind(':').map_or(0, |p| p + 1);
+        if let Some(at) = label_at_end(&before[tail_from..]) {
+            let cut = start + tail_from + at;
+            if cut > start {
+                parts.push(&piece[start..cut]);
+                start = cut;
+            }
+        }
+    }
+    parts.push(&piece[start..]);
+    parts
+}
+
+/// Byte offset in `text` where a known label ending `text` begins.
+fn label_at_end(text: &str) -> Option<usize> {
+    let t = text.trim_end();
+    let glued = LABELS
+        .iter()
+        .flat_map(|(_, keys)| keys.iter())
+        .filter(|k| !k.is_ascii() && k.chars().count() >= 2 && t.ends_with(*k))
+        .max_by_key(|k| k.len());
+    if let Some(k) = glued {
+        return Some(t.len() - k.len());
+    }
+    let starts: Vec<usize> = t
+        .char_indices()
+        .filter(|&(i, c)| !c.is_whitespace() && (i == 0 || t[..i].ends_with(char::is_whitespace)))
+        .map(|(i, _)| i)
+        .collect();
+    (1..=starts.len().min(4)).rev().map(|k| starts[starts.len() - k]).find(|&from| label_for(&t[from..]).is_some())
 }
 
 /// The first e-mail address in `s` and the text without it.
@@ -1427,6 +1547,143 @@ fn language_hints(r: &Recipient) -> (bool, bool) {
 }
 
 // ----------------------------------------------------------------------------------------------
+// SKU lines
+
+/// A part made only of SKU codes with quantities: "2 x MUG-CER-11", "2x MUG-CER-11",
+/// "MUG-CER-11 x2", "MUG-CER-11 * 2", "2× MUG-CER-11", "2 pcs MUG-CER-11", "MUG-CER-11 x 2件",
+/// several in a row ("2 x MUG-CER-11 1 x TWL-BTH-GRY"). Anything else in the part (a street,
+/// a name) means it is not a SKU part: `None`.
+fn sku_items(text: &str) -> Option<Vec<(String, i64)>> {
+    let mut spaced = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(c, '×' | '*' | '✕' | '✖') {
+            spaced.push_str(" × ");
+        } else {
+            spaced.push(c);
+        }
+    }
+    let toks: Vec<&str> = spaced.split_whitespace().collect();
+    let is_mul = |j: usize| toks.get(j).is_some_and(|t| matches!(*t, "x" | "X" | "×"));
+    let is_unit = |j: usize| toks.get(j).is_some_and(|t| QTY_UNITS.contains(&t.to_lowercase().as_str()));
+    let code_at = |j: usize| toks.get(j).map(|t| t.trim_end_matches('.')).filter(|t| is_sku_code(t));
+    let mut items = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if let Some((q, unit_glued)) = quantity_of(toks[i]) {
+            // 2 [pcs] x CODE; with a unit the "x" may be left out: "2 pcs CODE", "2件 CODE".
+            let mut j = i + 1;
+            let unit = unit_glued || is_unit(j);
+            if is_unit(j) {
+                j += 1;
+            }
+            if is_mul(j) {
+                j += 1;
+            } else if !unit {
+                return None;
+            }
+            items.push((code_at(j)?.to_string(), q));
+            i = j + 1;
+        } else if let Some((q, _)) = toks[i].strip_suffix(['x', 'X']).and_then(quantity_of) {
+            // 2x CODE
+            items.push((code_at(i + 1)?.to_string(), q));
+            i += 2;
+        } else if let Some(code) = code_at(i) {
+            // CODE x 2 [pcs], CODE x2, CODE 2 pcs
+            let (q, mut next) = if is_mul(i + 1) {
+                (toks.get(i + 2).and_then(|t| quantity_of(t)).map(|(q, _)| q), i + 3)
+            } else if let Some(q) = toks.get(i + 1).and_then(|t| t.strip_prefix(['x', 'X'])).and_then(quantity_of) {
+                (Some(q.0), i + 2)
+            } else {
+                match toks.get(i + 1).and_then(|t| quantity_of(t)) {
+                    Some((q, glued)) if glued || is_unit(i + 2) => (Some(q), i + 2),
+                    _ => (None, i + 1),
+                }
+            };
+            if is_unit(next) {
+                next += 1;
+            }
+            items.push((code.to_string(), q?));
+            i = next;
+        } else {
+            return None;
+        }
+    }
+    (!items.is_empty()).then_some(items)
+}
+
+/// "2", "2pcs", "2件" → (2, whether a unit was glued on); 1 ..= [`MAX_PASTED_QTY`].
+fn quantity_of(tok: &str) -> Option<(i64, bool)> {
+    let lower = tok.to_lowercase();
+    let (digits, unit) = match QTY_UNITS.iter().find_map(|u| lower.strip_suffix(u)) {
+        Some(d) => (d, true),
+        None => (lower.as_str(), false),
+    };
+    if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let q: i64 = digits.parse().ok()?;
+    (1..=MAX_PASTED_QTY).contains(&q).then_some((q, unit))
+}
+
+/// Looks like a SKU code: 2 to 40 letters, digits, '-', '_' or '.', starting and ending with a
+/// letter or digit; a word of letters only counts when it is all capitals ("MUGS", not
+/// "Mugs"), a number only from 6 digits (a UPC used as the code).
+fn is_sku_code(t: &str) -> bool {
+    let b = t.as_bytes();
+    let n = b.len();
+    let alnum_ends = b.first().is_some_and(u8::is_ascii_alphanumeric) && b.last().is_some_and(u8::is_ascii_alphanumeric);
+    let shape = if b.iter().all(u8::is_ascii_digit) {
+        n >= 6
+    } else {
+        b.iter().any(|c| c.is_ascii_digit() || *c == b'-' || *c == b'_') || b.iter().all(u8::is_ascii_uppercase)
+    };
+    (2..=40).contains(&n) && alnum_ends && b.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c)) && shape
+}
+
+/// What [`fill_sku_lines`] did, for the form to tell the user.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SkuFill {
+    /// "MUG-CER-11 × 2" for each line added or set, with the code as the catalog spells it.
+    pub filled: Vec<String>,
+    /// Pasted codes that are not SKUs of the order's warehouse, as written.
+    pub unknown: Vec<String>,
+    /// SKU lines were pasted but the order has no warehouse yet: nothing was added.
+    pub needs_warehouse: bool,
+}
+
+/// Puts pasted SKU lines on the order: a code that is a SKU of the order's warehouse (letter
+/// case ignored; the SKU's barcode works too) becomes a line with the pasted quantity, and a
+/// line the order already has for that SKU takes the pasted quantity, so pasting twice does
+/// not double it. Codes of no SKU of the warehouse are listed, never dropped silently.
+pub fn fill_sku_lines(draft: &mut OrderDraft, lines: &[ParsedSkuLine], catalog: &Catalog) -> SkuFill {
+    let mut fill = SkuFill::default();
+    if lines.is_empty() {
+        return fill;
+    }
+    let Some(warehouse) = draft.warehouse_id else {
+        fill.needs_warehouse = true;
+        return fill;
+    };
+    for line in lines {
+        let code = line.code.trim();
+        let sku = catalog
+            .skus_in(warehouse)
+            .find(|s| s.code.eq_ignore_ascii_case(code))
+            .or_else(|| catalog.skus_in(warehouse).find(|s| !s.barcode.is_empty() && s.barcode == code));
+        let Some(sku) = sku else {
+            fill.unknown.push(line.code.clone());
+            continue;
+        };
+        match draft.lines.iter_mut().find(|l| l.sku_id == sku.id) {
+            Some(existing) => existing.quantity = line.quantity,
+            None => draft.lines.push(OrderLineDraft { sku_id: sku.id, quantity: line.quantity }),
+        }
+        fill.filled.push(format!("{} × {}", sku.code, line.quantity));
+    }
+    fill
+}
+
+// ----------------------------------------------------------------------------------------------
 
 #[cfg(test)]
 mod tests {
@@ -1640,6 +1897,166 @@ mod tests {
     case!(label_words_and_repeats, "Name: Jane Doe\nEmail: Jane Doe <jane@example.com>\nJane Doe\nTel 020 7946 0958\n9 Elm Road\nLeeds LS1 4AP\nOrder #123456789: paid",
         [Name = "Jane Doe", Country = "GB", PostalCode = "LS1 4AP", City = "Leeds", Address1 = "9 Elm Road",
          Address2 = "", Phone = "020 7946 0958", Email = "jane@example.com"], unsure = []);
+
+    // ---- Inline labels, Chinese labels, separators (issue 19)
+    case!(inline_labels_on_one_line, "Name: Jane Doe Tel: 415-555-0134 Address: 500 Market St, San Francisco, CA 94105",
+        [Name = "Jane Doe", Country = "US", PostalCode = "94105", State = "CA", City = "San Francisco",
+         Address1 = "500 Market St", Phone = "415-555-0134"], unsure = []);
+    case!(inline_labels_several_words, "Recipient Name: Emily Clark Phone Number: (212) 555-0198 E-mail Address: emily@example.com Street Address: 350 Fifth Avenue City: New York State: NY Zip Code: 10118",
+        [Name = "Emily Clark", Country = "US", PostalCode = "10118", State = "NY", City = "New York",
+         Address1 = "350 Fifth Avenue", Phone = "(212) 555-0198", Email = "emily@example.com"], unsure = []);
+    case!(inline_labels_after_free_text, "Jane Doe Tel: 020 7946 0958 Address: 9 Elm Road, Leeds LS1 4AP",
+        [Name = "Jane Doe", Country = "GB", PostalCode = "LS1 4AP", City = "Leeds", Address1 = "9 Elm Road",
+         Phone = "020 7946 0958"], unsure = []);
+    case!(inline_label_keeps_times_and_notes, "Note: deliver after 10:30\nName: Lucy Gray\n9 Elm Road\nLeeds LS1 4AP",
+        [Name = "Lucy Gray", Country = "GB", PostalCode = "LS1 4AP", City = "Leeds", Address1 = "9 Elm Road",
+         Address2 = ""], unsure = [Phone]);
+    case!(cn_labels_inline_fullwidth, "收件人：李四 电话：13912345678 地址：上海市浦东新区世纪大道100号 邮编：200120",
+        [Name = "李四", Country = "CN", PostalCode = "200120", State = "上海市", City = "上海市",
+         Address1 = "浦东新区世纪大道100号", Phone = "13912345678"], unsure = []);
+    case!(cn_labels_glued, "收件人：王五手机：13800138000地址：广东省深圳市南山区科技园路1号邮编：518057",
+        [Name = "王五", Country = "CN", PostalCode = "518057", State = "广东省", City = "深圳市",
+         Address1 = "南山区科技园路1号", Phone = "13800138000"], unsure = []);
+    case!(cn_labels_fullwidth_separators, "收件人：陈七；手机：186 0000 1111；地址：广东省广州市天河区天河路385号；邮编：510620",
+        [Name = "陈七", Country = "CN", PostalCode = "510620", State = "广东省", City = "广州市",
+         Address1 = "天河区天河路385号", Phone = "186 0000 1111"], unsure = []);
+    case!(cn_minority_name_keeps_its_dot, "收件人：阿依古丽·买买提 电话：13912345678 地址：新疆维吾尔自治区乌鲁木齐市天山区解放南路1号",
+        [Name = "阿依古丽·买买提", Country = "CN", State = "新疆维吾尔自治区", City = "乌鲁木齐市",
+         Address1 = "天山区解放南路1号", Phone = "13912345678"]);
+    case!(pipe_separated, "Jane Doe | 500 Market St | San Francisco | CA | 94105 | +1 415 555 0134",
+        [Name = "Jane Doe", Country = "US", PostalCode = "94105", State = "CA", City = "San Francisco",
+         Address1 = "500 Market St", Phone = "+1 415 555 0134"], unsure = []);
+    case!(middle_dot_separated, "Jane Doe · 500 Market St · San Francisco, CA 94105 · jane@example.com",
+        [Name = "Jane Doe", Country = "US", PostalCode = "94105", State = "CA", City = "San Francisco",
+         Address1 = "500 Market St", Email = "jane@example.com"], unsure = [Phone]);
+    case!(semicolon_separated, "Tom Baker; 221B Baker Street; London NW1 6XE; +44 20 7946 0958",
+        [Name = "Tom Baker", Country = "GB", PostalCode = "NW1 6XE", City = "London",
+         Address1 = "221B Baker Street", Phone = "+44 20 7946 0958"], unsure = []);
+    case!(tab_separated_spreadsheet_row, "Jane Doe\t+1 415 555 0134\t500 Market St\tSan Francisco\tCA\t94105\tUS",
+        [Name = "Jane Doe", Country = "US", PostalCode = "94105", State = "CA", City = "San Francisco",
+         Address1 = "500 Market St", Phone = "+1 415 555 0134"], unsure = []);
+
+    /// `(input, [(code, qty)])` for every written shape of a SKU line.
+    fn skus(input: &str) -> Vec<(String, i64)> {
+        parse_recipient(input).sku_lines.into_iter().map(|l| (l.code, l.quantity)).collect()
+    }
+
+    #[test]
+    fn sku_lines_in_every_shape() {
+        let one = |code: &str, q: i64| vec![(code.to_string(), q)];
+        for (input, want) in [
+            ("2 x MUG-CER-11", one("MUG-CER-11", 2)),
+            ("2x MUG-CER-11", one("MUG-CER-11", 2)),
+            ("2 X MUG-CER-11", one("MUG-CER-11", 2)),
+            ("MUG-CER-11 x2", one("MUG-CER-11", 2)),
+            ("MUG-CER-11 x 2", one("MUG-CER-11", 2)),
+            ("MUG-CER-11 X3", one("MUG-CER-11", 3)),
+            ("MUG-CER-11 * 2", one("MUG-CER-11", 2)),
+            ("MUG-CER-11*2", one("MUG-CER-11", 2)),
+            ("MUG-CER-11 ＊ 2", one("MUG-CER-11", 2)),
+            ("2× MUG-CER-11", one("MUG-CER-11", 2)),
+            ("2×MUG-CER-11", one("MUG-CER-11", 2)),
+            ("MUG-CER-11 ×5", one("MUG-CER-11", 5)),
+            ("2 pcs MUG-CER-11", one("MUG-CER-11", 2)),
+            ("2件 MUG-CER-11", one("MUG-CER-11", 2)),
+            ("MUG-CER-11 x 2件", one("MUG-CER-11", 2)),
+            ("MUG-CER-11 2 pcs", one("MUG-CER-11", 2)),
+            ("- 2 x mug-cer-11", one("mug-cer-11", 2)),
+            ("• 12 x 040000000017", one("040000000017", 12)),
+            ("SKU: MUG-CER-11 x2", one("MUG-CER-11", 2)),
+            ("SKU: MUG-CER-11", one("MUG-CER-11", 1)),
+            ("SKU: MUG-CER-11 Qty: 4", one("MUG-CER-11", 4)),
+            ("商品编码：MUG-CER-11 数量：3", one("MUG-CER-11", 3)),
+            ("2 x MUG-CER-11 1 x TWL-BTH-GRY", vec![("MUG-CER-11".into(), 2), ("TWL-BTH-GRY".into(), 1)]),
+            ("2 x MUG-CER-11, TWL-BTH-GRY x1; CND_SOY.LAV * 3", vec![("MUG-CER-11".into(), 2), ("TWL-BTH-GRY".into(), 1), ("CND_SOY.LAV".into(), 3)]),
+            ("2 x MUG-CER-11\nmug-cer-11 x1", one("MUG-CER-11", 3)),
+        ] {
+            assert_eq!(skus(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn address_text_is_not_taken_for_sku_lines() {
+        for input in [
+            "2 x 4 Main St",
+            "Mugs x 2",
+            "12 rue de la Paix",
+            "SW1A 2AA",
+            "Washington, DC 20500",
+            "10115 Berlin",
+            "MUG-CER-11",
+            "MUG-CER-11 0",
+            "0 x MUG-CER-11",
+            "2 x",
+            "x2",
+            "Unit 5 42 George St Sydney NSW 2000",
+            "Product: Ceramic Mug",
+        ] {
+            assert_eq!(skus(input), vec![], "{input:?}");
+        }
+    }
+
+    #[test]
+    fn one_paste_fills_the_recipient_and_the_sku_lines() {
+        let got = parse_recipient(
+            "Jane Doe\n500 Market Street Suite 200\nSan Francisco, CA 94105\nTel: +1 415 555 0134\n2 x MUG-CER-11\nTWL-BTH-GRY x1",
+        );
+        assert_eq!(got.recipient.name, "Jane Doe");
+        assert_eq!(got.recipient.address1, "500 Market Street");
+        assert_eq!(got.recipient.address2, "Suite 200");
+        assert_eq!(got.recipient.city, "San Francisco");
+        assert_eq!(got.recipient.postal_code, "94105");
+        assert_eq!(got.recipient.phone, "+1 415 555 0134");
+        assert_eq!(got.unsure, vec![]);
+        assert_eq!(
+            got.sku_lines,
+            vec![ParsedSkuLine { code: "MUG-CER-11".into(), quantity: 2 }, ParsedSkuLine { code: "TWL-BTH-GRY".into(), quantity: 1 }]
+        );
+        // The same on one line, Chinese labels and separators.
+        let got = parse_recipient("收件人：李四｜电话：13912345678｜地址：上海市浦东新区世纪大道100号｜2 x MUG-CER-11 · TWL-BTH-GRY*1");
+        assert_eq!((got.recipient.name.as_str(), got.recipient.phone.as_str()), ("李四", "13912345678"));
+        assert_eq!(got.recipient.address1, "浦东新区世纪大道100号");
+        assert_eq!(got.sku_lines.len(), 2, "{got:#?}");
+    }
+
+    fn catalog() -> Catalog {
+        use crate::domain::catalog::Sku;
+        let sku = |id, warehouse_id, code: &str, barcode: &str| Sku {
+            id,
+            warehouse_id,
+            code: code.into(),
+            name: code.into(),
+            barcode: barcode.into(),
+            weight_grams: 100,
+        };
+        Catalog {
+            skus: vec![sku(1, 1, "MUG-CER-11", "036000291452"), sku(2, 1, "TWL-BTH-GRY", ""), sku(3, 2, "CND-SOY-LAV", "")],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn pasted_sku_lines_become_order_lines_of_the_warehouse() {
+        let lines = |pairs: &[(&str, i64)]| -> Vec<ParsedSkuLine> {
+            pairs.iter().map(|(c, q)| ParsedSkuLine { code: c.to_string(), quantity: *q }).collect()
+        };
+        let pasted = lines(&[("mug-cer-11", 2), ("TWL-BTH-GRY", 1), ("CND-SOY-LAV", 4), ("NOPE-1", 1)]);
+        let mut draft = OrderDraft { warehouse_id: Some(1), ..Default::default() };
+        let fill = fill_sku_lines(&mut draft, &pasted, &catalog());
+        assert_eq!(draft.lines, vec![OrderLineDraft { sku_id: 1, quantity: 2 }, OrderLineDraft { sku_id: 2, quantity: 1 }]);
+        assert_eq!(fill.filled, vec!["MUG-CER-11 × 2", "TWL-BTH-GRY × 1"]);
+        assert_eq!(fill.unknown, vec!["CND-SOY-LAV", "NOPE-1"], "another warehouse's SKU is not this warehouse's");
+        assert!(!fill.needs_warehouse);
+        // Pasting again sets the same quantities instead of doubling them; a barcode finds its SKU.
+        let again = fill_sku_lines(&mut draft, &lines(&[("MUG-CER-11", 2), ("036000291452", 3)]), &catalog());
+        assert_eq!(draft.lines, vec![OrderLineDraft { sku_id: 1, quantity: 3 }, OrderLineDraft { sku_id: 2, quantity: 1 }]);
+        assert_eq!(again.filled.len(), 2);
+        // No warehouse yet: nothing added, and the form can say why.
+        let mut empty = OrderDraft::default();
+        let fill = fill_sku_lines(&mut empty, &pasted, &catalog());
+        assert!(fill.needs_warehouse && empty.lines.is_empty() && fill.filled.is_empty());
+        assert_eq!(fill_sku_lines(&mut empty, &[], &catalog()), SkuFill::default());
+    }
 
     // ---- Garbage never panics
     case!(empty_input, "", [Name = "", Country = "", PostalCode = ""], unsure = [Name, Phone, Country, City, Address1]);

@@ -24,7 +24,7 @@ pub use account::*;
 pub use admin::*;
 pub use audit::*;
 pub use api_token::*;
-pub use address_parser::{parse_recipient, ParsedRecipient};
+pub use address_parser::{fill_sku_lines, parse_recipient, ParsedRecipient, ParsedSkuLine, SkuFill};
 pub use catalog::*;
 pub use floor::*;
 pub use inbound::*;

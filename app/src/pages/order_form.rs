@@ -114,7 +114,7 @@ fn OrderForm(catalog: Catalog, initial: OrderDraft, id: Option<OrderId>) -> impl
                 </section>
                 <section class="card">
                     <h2>"Recipient"</h2>
-                    <RecipientFields draft=draft errors=errors/>
+                    <RecipientFields draft=draft catalog=catalog errors=errors/>
                 </section>
             </div>
             <div class="form-col">
@@ -203,20 +203,48 @@ fn BasicFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, error
 }
 
 #[component]
-fn RecipientFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors>) -> impl IntoView {
+fn RecipientFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, errors: Signal<ValidationErrors>) -> impl IntoView {
     let pasted = RwSignal::new(String::new());
     let unsure = RwSignal::new(Vec::<RecipientField>::new());
     let parse_note = RwSignal::new(None::<String>);
+    // The paste's SKU lines: what was done with them, and the warehouse they were matched in.
+    let sku_fill = RwSignal::new((SkuFill::default(), String::new()));
     let parse_and_fill = move |_| {
         let parsed = parse_recipient(&pasted.get_untracked());
         let n = parsed.unsure.len();
-        draft.update(|d| d.recipient = parsed.recipient);
+        let mut fill = SkuFill::default();
+        let mut warehouse = String::new();
+        draft.update(|d| {
+            d.recipient = parsed.recipient;
+            catalog.with_value(|c| {
+                fill = fill_sku_lines(d, &parsed.sku_lines, c);
+                warehouse = d.warehouse_id.and_then(|w| c.warehouse(w)).map(|w| w.code.clone()).unwrap_or_default();
+            });
+        });
         unsure.set(parsed.unsure);
+        sku_fill.set((fill, warehouse));
         parse_note.set(Some(if n == 0 {
             "All fields filled. Please check them before saving.".into()
         } else {
             format!("Filled what could be recognised; {n} highlighted field(s) need your attention.")
         }));
+    };
+    // What happened to the SKU lines of the paste: added, not found, or waiting for a warehouse.
+    let sku_notes = move || {
+        let (fill, warehouse) = sku_fill.get();
+        let added = (!fill.filled.is_empty()).then(|| view! {
+            <p class="hint paste-skus">{format!("Added to Products: {}.", fill.filled.join(", "))}</p>
+        });
+        let unknown = (!fill.unknown.is_empty()).then(|| view! {
+            <Notice kind="error">{format!(
+                "Not a SKU of {warehouse}: {}. Check the code or add it with Add SKU.",
+                fill.unknown.join(", ")
+            )}</Notice>
+        });
+        let waiting = fill.needs_warehouse.then(|| view! {
+            <Notice kind="error">"The paste lists SKUs: select the shipping warehouse, then press Parse and Fill again to add them."</Notice>
+        });
+        view! { {added}{unknown}{waiting} }
     };
     let input = move |field: RecipientField| {
         let id = format!("recipient-{}", field.error_key().trim_start_matches("recipient."));
@@ -239,10 +267,11 @@ fn RecipientFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors>
     view! {
         <div class="paste-box">
             <label for="paste">"Paste address"</label>
-            <textarea id="paste" rows="3" placeholder="Paste the recipient block from an email or marketplace, e.g.\nJane Doe, 500 Market St, San Francisco, CA 94105, +1 415 555 0134"
+            <textarea id="paste" rows="3" placeholder="Paste the recipient block from an email, marketplace or chat, with SKU lines if you like, e.g.\nJane Doe, 500 Market St, San Francisco, CA 94105, +1 415 555 0134\n2 x MUG-CER-11"
                 prop:value=move || pasted.get() on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
             <button class="btn" type="button" on:click=parse_and_fill>"Parse and Fill"</button>
             {move || parse_note.get().map(|n| view! { <p class="hint">{n}</p> })}
+            {sku_notes}
         </div>
         <div class="fields two">
             {input(RecipientField::Name)}
