@@ -400,8 +400,8 @@ fn zip_holds_every_file_under_a_unique_name() {
 
 // ---------------------------------------------------------------- marks on a page
 
-/// A filled rectangle or the box a line of text takes (its width measured with Helvetica-Bold,
-/// the wider of the two fonts used).
+/// A filled rectangle or the box a line of text takes (its width measured with the metrics of
+/// its font: printpdf names Helvetica "F5" and Helvetica-Bold "F6").
 #[derive(Debug)]
 struct Mark {
     left: f32,
@@ -421,19 +421,26 @@ fn marks(doc: &Document, page: ObjectId) -> Vec<Mark> {
     let content = Content::decode(&doc.get_page_content(page).unwrap()).unwrap();
     let num = |o: &Object| o.as_float().unwrap();
     let mut out = Vec::new();
-    let (mut size, mut at) = (0.0f32, (0.0f32, 0.0f32));
+    let (mut size, mut at, mut font) = (0.0f32, (0.0f32, 0.0f32), BuiltinFont::HelveticaBold);
     for op in content.operations {
         match op.operator.as_str() {
             "re" => {
                 let (x, y, w, h) = (num(&op.operands[0]), num(&op.operands[1]), num(&op.operands[2]), num(&op.operands[3]));
                 out.push(Mark { left: x.min(x + w), bottom: y.min(y + h), right: x.max(x + w), top: y.max(y + h), what: "rect".into() });
             }
-            "Tf" => size = num(&op.operands[1]),
+            "Tf" => {
+                font = match op.operands[0].as_name().unwrap() {
+                    b"F5" => BuiltinFont::Helvetica,
+                    b"F6" => BuiltinFont::HelveticaBold,
+                    other => panic!("unexpected font {:?}", String::from_utf8_lossy(other)),
+                };
+                size = num(&op.operands[1]);
+            }
             "Td" => at = (num(&op.operands[0]), num(&op.operands[1])),
             "Tj" => {
                 let bytes = op.operands[0].as_str().unwrap();
                 let s: String = bytes.iter().map(|b| if *b == 0x85 { '…' } else { char::from(*b) }).collect();
-                let w = server::pdf::text_width(BuiltinFont::HelveticaBold, size, &s);
+                let w = server::pdf::text_width(font, size, &s);
                 // Descenders reach ~0.21 em below the baseline, capitals ~0.72 em above.
                 out.push(Mark { left: at.0, bottom: at.1 - 0.21 * size, right: at.0 + w, top: at.1 + 0.72 * size, what: s });
             }

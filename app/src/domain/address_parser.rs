@@ -377,7 +377,7 @@ impl Parser {
                 }
             }
             Label::Quantity => {
-                let qty = words(value).first().and_then(|t| quantity_of(t));
+                let qty = words(value).first().and_then(|t| quantity_of(t)).map(|(q, _)| q);
                 if let (Some(i), Some(q)) = (self.sku_waiting_qty.take(), qty) {
                     if let Some(line) = self.skus.get_mut(i) {
                         line.quantity = (line.quantity - 1 + q).min(MAX_PASTED_QTY);

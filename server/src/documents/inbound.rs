@@ -94,15 +94,11 @@ fn columns(headers: [&'static str; 5]) -> [Column; 5] {
     // SKU, product, barcode, 4th (boxes / nothing), units.
     let widths = [120.0, LIST_W - 120.0 - 100.0 - 70.0 - 50.0, 100.0, 70.0, 50.0];
     let mut x = LIST_MARGIN;
-    let mut out = Vec::with_capacity(5);
-    for (i, (header, w)) in headers.into_iter().zip(widths).enumerate() {
-        out.push(Column { header, x, w, right: i >= 3 });
-        x += w;
-    }
-    match <[Column; 5]>::try_from(out) {
-        Ok(columns) => columns,
-        Err(_) => unreachable!("five headers make five columns"),
-    }
+    std::array::from_fn(|i| {
+        let column = Column { header: headers[i], x, w: widths[i], right: i >= 3 };
+        x += widths[i];
+        column
+    })
 }
 
 /// Lays out the A4 pages top to bottom, starting a new page when a block does not fit.
@@ -609,7 +605,7 @@ pub fn sku_labels_pdf(labels: &[SkuLabel], sheet: LabelSheet, symbology: LabelSy
                 (bars, Some(upc), UPCA_QUIET)
             }
         };
-        if content_w / (bars.len() + 2 * quiet) as f32 < MIN_MODULE {
+        if content_w / ((bars.len() + 2 * quiet) as f32) < MIN_MODULE {
             return Err(DocumentError::Invalid(format!(
                 "SKU {}: the code is too long for a scannable Code128 on a {} label; print UPC-A or use a shorter SKU code",
                 label.sku_code,
@@ -680,12 +676,16 @@ fn upca_with_digits(ops: &mut Vec<Op>, bars: &[u8], upc: &str, x: f32, w: f32, b
 }
 
 /// Where bars of `modules` go inside (x, w) with `quiet` modules clear on each side: the
-/// widest module up to `max_module` (a whole number of `dot`s when that is at least two dots),
-/// centred. Returns (x of the first bar, width of the bars).
+/// widest module up to about `max_module` that fits, centred. With a printer `dot` the module
+/// is a whole number of dots (the nearest to the ideal when it fits, else one fewer) once two
+/// dots fit. Returns (x of the first bar, width of the bars).
 fn barcode_box(modules: usize, quiet: usize, x: f32, w: f32, max_module: f32, dot: Option<f32>) -> (f32, f32) {
-    let mut module = (w / (modules + 2 * quiet) as f32).min(max_module);
+    let span = (modules + 2 * quiet) as f32;
+    let fit = w / span;
+    let mut module = fit.min(max_module);
     if let Some(dot) = dot {
-        let dots = (module / dot).floor();
+        let nearest = (module / dot).round();
+        let dots = if nearest * dot <= fit { nearest } else { (fit / dot).floor() };
         if dots >= 2.0 {
             module = dots * dot;
         }
