@@ -113,7 +113,7 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, TableError> {
         TableFormat::Csv => read_csv(bytes)?,
         TableFormat::Xlsx => read_xlsx(bytes)?,
     };
-    let mut numbered = raw.into_iter().enumerate().map(|(i, cells)| TableRow { number: i + 1, cells }).filter(|r| !is_blank_or_note(&r.cells));
+    let mut numbered = raw.into_iter().map(|(number, cells)| TableRow { number, cells }).filter(|r| !is_blank_or_note(&r.cells));
     let Some(header) = numbered.next() else { return Err(TableError::Empty) };
     Ok(Table { headers: header.cells, rows: numbered.collect() })
 }
@@ -122,7 +122,9 @@ fn is_blank_or_note(cells: &[String]) -> bool {
     cells.iter().all(|c| c.is_empty()) || cells.first().is_some_and(|c| c.starts_with('#'))
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
+/// (1-based line number, cells) per record: `csv` skips blank lines, so the number comes from
+/// the record's position, not from counting records.
+fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
     // Excel writes a BOM at the start of "CSV UTF-8" files.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
@@ -130,26 +132,37 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
         .records()
         .map(|record| {
             let record = record.map_err(|e| TableError::Unreadable(e.to_string()))?;
-            Ok(record.iter().map(|c| c.trim().to_string()).collect())
+            let line = record.position().map(|p| line_of(bytes, p.byte() as usize)).unwrap_or(0);
+            Ok((line, record.iter().map(|c| c.trim().to_string()).collect()))
         })
         .collect()
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, TableError> {
+/// The 1-based line of the first non-blank character at or after `byte` (a record's reported
+/// start may sit on the blank lines before it).
+fn line_of(bytes: &[u8], byte: usize) -> usize {
+    let start = byte.min(bytes.len());
+    let first = bytes[start..].iter().position(|b| *b != b'\n' && *b != b'\r').map_or(bytes.len(), |i| start + i);
+    1 + bytes[..first].iter().filter(|b| **b == b'\n').count()
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, TableError> {
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| TableError::Unreadable(e.to_string()))?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| TableError::Unreadable("the workbook has no sheet".into()))?
         .map_err(|e| TableError::Unreadable(e.to_string()))?;
-    // The range starts at its first used cell; pad so row numbers match the sheet's.
+    // The range starts at its first used cell; offset so row numbers and columns match the sheet's.
     let (first_row, first_col) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
-    let mut rows = vec![Vec::new(); first_row];
-    rows.extend(range.rows().map(|row| {
-        let mut cells = vec![String::new(); first_col];
-        cells.extend(row.iter().map(cell_text));
-        cells
-    }));
-    Ok(rows)
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let mut cells = vec![String::new(); first_col];
+            cells.extend(row.iter().map(cell_text));
+            (first_row + i + 1, cells)
+        })
+        .collect())
 }
 
 /// A cell as the user typed it: whole numbers without ".0", dates as YYYY-MM-DD.
