@@ -140,7 +140,7 @@ impl Flow {
             cell(self.ops(), c, y, font, 9.0, v);
         }
         self.y -= LIST_ROW_H;
-        filled_rect(self.ops(), LIST_MARGIN, self.y, LIST_W, 0.3);
+        self.rule(0.3);
     }
 }
 
