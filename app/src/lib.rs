@@ -55,6 +55,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/orders/new") view=OrderCreatePage/>
                 <Route path=path!("/orders/:id/edit") view=OrderEditPage/>
                 <Route path=path!("/orders/:id") view=OrderDetailPage/>
+                <Route path=path!("/products") view=ProductListPage/>
+                <Route path=path!("/products/new") view=ProductCreatePage/>
+                <Route path=path!("/products/:code") view=ProductDetailPage/>
                 <Route path=path!("/platform-orders") view=PlatformOrdersPage/>
                 <Route path=path!("/stores") view=StoresPage/>
                 <Route path=path!("/sync-log") view=SyncLogPage/>

@@ -140,6 +140,21 @@ pub trait AdminStore: Send + Sync {
     async fn history(&self, object: AdminObject) -> AppResult<Vec<AuditEntry>>;
 }
 
+/// A merchant's products: its SKU codes, each with one `skus` row per warehouse it may use.
+/// Every call is scoped to the merchant; another merchant's codes do not exist here.
+#[async_trait]
+pub trait ProductStore: Send + Sync {
+    /// One page (`page_size` products, by code) of what matches `filter`, with the total.
+    async fn list(&self, merchant: MerchantId, filter: &ProductFilter, page_size: u32) -> AppResult<ProductPage>;
+    async fn get(&self, merchant: MerchantId, code: &str) -> AppResult<Option<Product>>;
+    /// Creates the product in every warehouse the merchant may use. A code already used, or a
+    /// barcode on another of the merchant's products, is a field error; nothing is stored then.
+    async fn create(&self, actor: &Actor, merchant: MerchantId, product: &NewProduct, now_ms: i64) -> AppResult<()>;
+    /// The next ST-UPC of the installation: each call gets a code no other call and no stored
+    /// barcode has (the sequence is taken in one atomic update, so app servers never collide).
+    async fn next_st_upc(&self) -> AppResult<String>;
+}
+
 /// Inventory and the warehouse floor: waves, pick, pack, ship. Every call is scoped to the
 /// caller's warehouse; other warehouses' objects answer NotFound.
 #[async_trait]
@@ -301,6 +316,7 @@ pub struct Services {
     pub accounts: Arc<dyn AccountStore>,
     pub api_tokens: Arc<dyn ApiTokenStore>,
     pub admin: Arc<dyn AdminStore>,
+    pub products: Arc<dyn ProductStore>,
     pub labels: Arc<dyn LabelStore>,
     pub floor: Arc<dyn FloorStore>,
     pub platform_orders: Arc<dyn PlatformStore>,

@@ -2,9 +2,9 @@ import { expect, Page, APIRequestContext } from '@playwright/test';
 import { hydrated, login, MERCHANT, screenshot, test, WAREHOUSE } from './helpers';
 
 // Seeded LAX1 stock (server/src/seed.rs): bins in walking order, EAN barcodes.
-const MUG = { code: 'MUG-CER-11', barcode: '0850012345011', bin: 'A-01-1' };
-const TOWEL = { code: 'TWL-BTH-GRY', barcode: '0850012345035', bin: 'A-03-1' };
-const CANDLE_BARCODE = '0850012345059';
+const MUG = { code: 'MUG-CER-11', barcode: '0850012345015', bin: 'A-01-1' };
+const TOWEL = { code: 'TWL-BTH-GRY', barcode: '0850012345039', bin: 'A-03-1' };
+const CANDLE_BARCODE = '0850012345053';
 
 /** Types like a keyboard-wedge scanner: fast keystrokes, then Enter. */
 async function scan(page: Page, code: string) {

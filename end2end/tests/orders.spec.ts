@@ -62,7 +62,7 @@ test('Parse and Fill: one paste fills the recipient and the SKU lines', async ({
   );
   await page.getByRole('button', { name: 'Parse and Fill' }).click();
   await expect(page.getByLabel('Recipient Name')).toHaveValue('Jane Doe');
-  await expect(page.getByLabel('Phone', { exact: true })).toHaveValue('+1 415 555 0134');
+  await expect(page.getByRole('textbox', { name: 'Phone', exact: true })).toHaveValue('+1 415 555 0134');
   await expect(page.getByLabel('Address Line 1')).toHaveValue('500 Market St');
   await expect(page.getByLabel('City')).toHaveValue('San Francisco');
   await expect(page.getByLabel('Postal Code')).toHaveValue('94105');

@@ -5,6 +5,7 @@ pub mod blobs;
 pub mod carrier;
 pub mod db;
 pub mod documents;
+pub mod exports;
 pub mod housekeeping;
 pub mod label_worker;
 pub mod pdf;
@@ -267,6 +268,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         accounts: Arc::new(SqlAccountStore::new(db.clone())),
         api_tokens: Arc::new(SqlApiTokenStore::new(db.clone())),
         admin: Arc::new(SqlAdminStore::new(db.clone())),
+        products: Arc::new(stores::products::SqlProductStore::new(db.clone())),
         labels: labels.clone(),
         floor: Arc::new(stores::SqlFloorStore::new(db.clone())),
         platform_orders: Arc::new(stores::platform::SqlPlatformStore::new(db.clone(), secrets.clone())),

@@ -97,16 +97,16 @@ pub async fn seed_demo(db: &Db, secrets: &crate::secrets::SecretBox, now_ms: i64
     let sku = "INSERT INTO skus (merchant_id, warehouse_id, code, name, barcode, weight_grams) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     let mut sku_ids = std::collections::HashMap::new();
     let products: [(&str, &str, &str, i64); 10] = [
-        ("MUG-CER-11", "Ceramic Mug 11oz, White", "0850012345011", 380),
-        ("MUG-CER-15", "Ceramic Mug 15oz, Black", "0850012345028", 460),
-        ("TWL-BTH-GRY", "Bath Towel, Grey", "0850012345035", 620),
-        ("TWL-HND-WHT", "Hand Towel, White", "0850012345042", 210),
-        ("CND-SOY-LAV", "Soy Candle, Lavender 8oz", "0850012345059", 340),
-        ("CND-SOY-CED", "Soy Candle, Cedar 8oz", "0850012345066", 340),
-        ("PLW-LIN-NAT", "Linen Pillow Cover, Natural", "0850012345073", 180),
-        ("BLK-WOL-XL", "Wool Throw Blanket XL", "0850012345080", 1450),
-        ("CUT-BRD-OAK", "Oak Cutting Board", "0850012345097", 990),
-        ("KNF-CHF-8", "Chef Knife 8in", "0850012345103", 260),
+        ("MUG-CER-11", "Ceramic Mug 11oz, White", "0850012345015", 380),
+        ("MUG-CER-15", "Ceramic Mug 15oz, Black", "0850012345022", 460),
+        ("TWL-BTH-GRY", "Bath Towel, Grey", "0850012345039", 620),
+        ("TWL-HND-WHT", "Hand Towel, White", "0850012345046", 210),
+        ("CND-SOY-LAV", "Soy Candle, Lavender 8oz", "0850012345053", 340),
+        ("CND-SOY-CED", "Soy Candle, Cedar 8oz", "0850012345060", 340),
+        ("PLW-LIN-NAT", "Linen Pillow Cover, Natural", "0850012345077", 180),
+        ("BLK-WOL-XL", "Wool Throw Blanket XL", "0850012345084", 1450),
+        ("CUT-BRD-OAK", "Oak Cutting Board", "0850012345091", 990),
+        ("KNF-CHF-8", "Chef Knife 8in", "0850012345107", 260),
     ];
     for w in [lax, nj] {
         for (i, (code, name, barcode, grams)) in products.iter().enumerate() {

@@ -57,6 +57,7 @@ pub fn router(leptos_options: LeptosOptions, state: AppState) -> Router {
         .route("/api/orders/events", get(order_events))
         .route("/api/floor/orders/{id}/label", get(floor_order_label))
         .route("/api/floor/waves/{id}/picklist.pdf", get(pick_list_pdf))
+        .route("/api/products/export", get(export_products))
         // Room for a 10 MB file plus the multipart framing; anything larger is cut off early.
         .layer(DefaultBodyLimit::max(MAX_LABEL_BYTES as usize + 64 * 1024))
         .with_state(state.clone());
@@ -318,6 +319,50 @@ async fn download_carrier_label(State(state): State<AppState>, headers: axum::ht
     match state.labels.read_carrier_label(merchant, id, format).await {
         Ok(Some(bytes)) => file_response(bytes, content_type, &format!("{}-label.{ext}", app::domain::order_no(id))),
         Ok(None) => json_error(StatusCode::NOT_FOUND, "This order has no carrier label yet"),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sold_out: Option<String>,
+}
+
+/// The caller's product list as CSV or XLSX, with the list page's search and filter.
+async fn export_products(State(state): State<AppState>, headers: axum::http::HeaderMap, axum::extract::Query(query): axum::extract::Query<ExportQuery>) -> Response {
+    use crate::tabular::{attachment, write_table, TableFormat};
+    let merchant = match merchant_id(&state, &headers, Permission::ViewMerchantData).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let Some(format) = TableFormat::from_code(&query.format) else {
+        return json_error(StatusCode::BAD_REQUEST, "Export format must be csv or xlsx");
+    };
+    let filter = app::domain::ProductFilter { search: query.q, sold_out: query.sold_out.is_some_and(|v| v == "1" || v == "true"), page: 1 };
+    let filter = match filter.validated() {
+        Ok(f) => f,
+        Err(e) => return json_error(StatusCode::UNPROCESSABLE_ENTITY, e.messages().collect::<Vec<_>>().join("; ")),
+    };
+    let page = match state.services.products.list(merchant, &filter, crate::exports::MAX_EXPORT_ROWS).await {
+        Ok(p) => p,
+        Err(e) => return json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    };
+    let sheet = crate::exports::product_sheet(&page.products, &page.warehouses);
+    match write_table(&sheet, format) {
+        Ok(bytes) => {
+            let mut response = Response::new(Body::from(bytes));
+            let h = response.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+            if let Ok(v) = HeaderValue::from_str(&attachment("products", format)) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            response
+        }
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }

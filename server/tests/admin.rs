@@ -78,7 +78,7 @@ async fn admin_onboards_a_merchant_and_its_user_sees_exactly_that_catalog(backen
         warehouse_id: Some(warehouse),
         code: code.into(),
         name: "Stapler, Red".into(),
-        barcode: "0870000000019".into(),
+        barcode: "0870000000016".into(),
         weight_grams: Some(540),
     };
     let refused = admin.call("admin/skus/save", json!({ "id": null, "input": sku("STP-RED", dfw_id) })).await;
@@ -399,7 +399,7 @@ async fn only_platform_admins_get_in(backend: Backend) {
         ("admin/channels", json!({})),
         ("admin/channels/save", json!({ "id": null, "input": { "warehouse_id": 1, "business_type_id": 1, "code": "ZZ_Z", "carrier": "Z", "service_type": "Z" } })),
         ("admin/skus", json!({ "filter": {} })),
-        ("admin/skus/save", json!({ "id": null, "input": { "merchant_id": 1, "warehouse_id": 1, "code": "Z", "name": "Z", "barcode": "12345678", "weight_grams": 5 } })),
+        ("admin/skus/save", json!({ "id": null, "input": { "merchant_id": 1, "warehouse_id": 1, "code": "Z", "name": "Z", "barcode": "12345670", "weight_grams": 5 } })),
         ("admin/history", json!({ "object": AdminObject::User(clerk_id) })),
     ];
     let count = |sql: &'static str| {

@@ -177,6 +177,10 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
         ("orders/intercept", work, json!({ "id": order })),
         ("orders/quote", view, json!({ "draft": t.draft_for_globex })),
         ("orders/tracking", view, json!({ "id": order })),
+        ("products/list", view, json!({ "filter": ProductFilter::default() })),
+        ("products/get", view, json!({ "code": "MUG-CER-11" })),
+        ("products/create", work, json!({ "input": ProductInput { code: "PRB-1".into(), name: "Probe".into(), length_mm: Some(1), width_mm: Some(1), height_mm: Some(1), weight_grams: Some(1), declared_value: "1".into(), currency: "USD".into(), ..Default::default() } })),
+        ("products/st-upc", work, json!({})),
         ("platform/stores", view, json!({})),
         ("platform/stores/add", manage, json!({ "input": new_store })),
         ("platform/stores/test", manage, json!({ "store_id": store })),
@@ -238,14 +242,14 @@ fn server_functions(t: &Targets) -> Vec<(&'static str, Need, Value)> {
         ("admin/channels", admin, json!({})),
         ("admin/channels/save", admin, json!({ "id": 1, "input": { "warehouse_id": t.lax, "business_type_id": 1, "code": "PRB_A", "carrier": "P", "service_type": "P" } })),
         ("admin/skus", admin, json!({ "filter": SkuFilter::default() })),
-        ("admin/skus/save", admin, json!({ "id": t.lax_sku, "input": { "merchant_id": 1, "warehouse_id": t.lax, "code": "PRB", "name": "Probe", "barcode": "12345678", "weight_grams": 1 } })),
+        ("admin/skus/save", admin, json!({ "id": t.lax_sku, "input": { "merchant_id": 1, "warehouse_id": t.lax, "code": "PRB", "name": "Probe", "barcode": "12345670", "weight_grams": 1 } })),
         ("admin/history", admin, json!({ "object": AdminObject::User(t.acme_user) })),
     ]
 }
 
 /// Server functions that never take another tenant's object: they list or act on the
 /// caller's own data (checked by `lists_hold_only_the_callers_data`) or on the caller alone.
-const OWN_DATA_ONLY: [&str; 18] = [
+const OWN_DATA_ONLY: [&str; 21] = [
     "auth/logout",
     "auth/logout-everywhere",
     "auth/change-password",
@@ -253,6 +257,9 @@ const OWN_DATA_ONLY: [&str; 18] = [
     "orders/catalog",
     "orders/list",
     "orders/quote",
+    "products/list",
+    "products/create",
+    "products/st-upc",
     "platform/stores",
     "platform/stores/add",
     "platform/orders",
@@ -398,6 +405,9 @@ async fn lists_hold_only_the_callers_data(backend: Backend) {
     assert!(stores.is_empty());
     let catalog: Catalog = globex.call("orders/catalog", json!({})).await.ok();
     assert!(catalog.skus.iter().all(|s| !s.code.starts_with("MUG")), "Acme's SKUs leaked into Globex's catalog");
+    let products: ProductPage = globex.call("products/list", json!({ "filter": ProductFilter::default() })).await.ok();
+    let codes: Vec<&str> = products.products.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["BAG-SLP-20", "TNT-2P"], "Globex lists its own products only");
     app.drop_database().await;
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod floor;
 pub mod orders;
 pub mod platform;
+pub mod products;
 pub mod webhooks;
 pub mod tokens;
 

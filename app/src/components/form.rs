@@ -129,6 +129,13 @@ pub fn FormDialog(
     }
 }
 
+/// The asterisk after a required field's label. Hidden from screen readers, which hear the
+/// input's `aria-required` instead, so the field's accessible name stays its plain label.
+#[component]
+pub fn RequiredMark() -> impl IntoView {
+    view! { <span class="req" aria-hidden="true">"*"</span> }
+}
+
 /// A labelled text input bound to `value`, with its field's first error under it.
 #[component]
 pub fn TextField(
@@ -150,10 +157,10 @@ pub fn TextField(
     let invalid = move || errors.with(|e| e.first(&invalid_field).is_some());
     view! {
         <div class="field">
-            <label for=id.clone()>{label}{required.then(|| view! { <span class="req">"*"</span> })}</label>
+            <label for=id.clone()>{label}{required.then(|| view! { <RequiredMark/> })}</label>
             <input id=id type=kind.unwrap_or_else(|| "text".into()) placeholder=placeholder inputmode=inputmode
                 autocomplete=autocomplete.unwrap_or_else(|| "off".into()) spellcheck="false" maxlength=maxlength.unwrap_or(200)
-                class:upper=upper aria-invalid=move || invalid().then_some("true")
+                class:upper=upper aria-required=required.then_some("true") aria-invalid=move || invalid().then_some("true")
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             <FieldError errors=errors field=field/>

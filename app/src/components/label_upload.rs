@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::FieldError;
+use crate::components::{FieldError, RequiredMark};
 use crate::domain::{LabelRef, ValidationErrors, FIELD_LABEL};
 
 #[component]
@@ -50,7 +50,7 @@ pub fn LabelUpload(
     };
     view! {
         <div class="field">
-            <label for=id.clone()>"Shipping Label"<span class="req">"*"</span></label>
+            <label for=id.clone()>"Shipping Label"<RequiredMark/></label>
             <input id=id type="file" accept=".pdf,application/pdf" on:change=on_file/>
             <p class="hint">"PDF only, up to 10 MB."</p>
             {move || uploading.get().then(|| view! { <p class="hint">"Uploading…"</p> })}

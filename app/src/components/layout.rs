@@ -63,6 +63,7 @@ const fn item(href: &'static str, label: &'static str) -> NavItem {
 /// section's path (e.g. `/orders/42`) belongs to the section of its longest matching entry.
 pub const MERCHANT_NAV: &[NavGroup] = &[
     NavGroup { label: "Orders", items: &[item("/orders", "Dropship Orders"), item("/orders/new", "Create Order")] },
+    NavGroup { label: "Products", items: &[item("/products", "Products"), item("/products/new", "Add Product")] },
     NavGroup {
         label: "Platform",
         items: &[item("/platform-orders", "Platform Orders"), item("/stores", "Stores"), item("/sku-mappings", "SKU Mapping"), item("/sync-log", "Sync Log")],

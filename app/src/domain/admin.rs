@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::account::{validate_new_password, MerchantId, Role, UserId};
 use super::catalog::*;
+use super::product::{checked_barcode, BarcodeNeed};
 use super::validation::{ValidationErrors, FIELD_BUSINESS, FIELD_WAREHOUSE};
 
 pub const FIELD_EMAIL: &str = "email";
@@ -144,7 +145,7 @@ impl AdminRefs {
 // ---------------------------------------------------------------- small checks
 
 /// Trimmed text of 1..=max characters, or the message.
-fn required_text(value: &str, max: usize, missing: &str, what: &str, field: &str, errors: &mut ValidationErrors) -> String {
+pub(crate) fn required_text(value: &str, max: usize, missing: &str, what: &str, field: &str, errors: &mut ValidationErrors) -> String {
     let value = value.trim().to_string();
     if value.is_empty() {
         errors.add(field, missing);
@@ -155,9 +156,28 @@ fn required_text(value: &str, max: usize, missing: &str, what: &str, field: &str
 }
 
 /// `^[allowed]{min,max}$` without a regex crate.
-fn is_code(code: &str, min: usize, max: usize, allowed: impl Fn(char) -> bool) -> bool {
+pub(crate) fn is_code(code: &str, min: usize, max: usize, allowed: impl Fn(char) -> bool) -> bool {
     let n = code.chars().count();
     (min..=max).contains(&n) && code.chars().all(allowed)
+}
+
+/// A SKU code as typed: trimmed, up to 40 letters, digits, `-`, `_` or `.` (case kept: it is
+/// the merchant's own code).
+pub fn checked_sku_code(text: &str, errors: &mut ValidationErrors) -> String {
+    let code = text.trim().to_string();
+    if !is_code(&code, 1, 40, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
+        errors.add(FIELD_CODE, MSG_SKU_CODE);
+    }
+    code
+}
+
+pub const MSG_SKU_CODE: &str = "SKU code: up to 40 letters, digits, -, _ or ., like MUG-CER-11";
+
+/// A packed weight in whole grams, 1..=MAX_WEIGHT_GRAMS (None: the text was no number).
+pub fn check_weight(grams: Option<i64>, errors: &mut ValidationErrors) {
+    if !grams.is_some_and(|g| (1..=MAX_WEIGHT_GRAMS).contains(&g)) {
+        errors.add(FIELD_WEIGHT, format!("Weight: a whole number of grams from 1 to {MAX_WEIGHT_GRAMS}"));
+    }
 }
 
 /// Codes of warehouses, business types and channels are kept in capitals.
@@ -185,7 +205,7 @@ fn dedup_sorted(ids: &[i64]) -> Vec<i64> {
     ids
 }
 
-fn into_result<T>(value: T, errors: ValidationErrors) -> Result<T, ValidationErrors> {
+pub(crate) fn into_result<T>(value: T, errors: ValidationErrors) -> Result<T, ValidationErrors> {
     if errors.is_empty() { Ok(value) } else { Err(errors) }
 }
 
@@ -446,19 +466,10 @@ impl SkuInput {
                 errors.add(FIELD_WAREHOUSE, format!("{} may not use {}; allow the warehouse on the Merchants page first", m.name, w.code));
             }
         }
-        let code = self.code.trim().to_string();
-        if !is_code(&code, 1, 40, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
-            errors.add(FIELD_CODE, "SKU code: up to 40 letters, digits, -, _ or ., like MUG-CER-11");
-        }
+        let code = checked_sku_code(&self.code, &mut errors);
         let name = required_text(&self.name, 200, "Please enter the product name", "Name", FIELD_NAME, &mut errors);
-        let barcode = self.barcode.trim().to_string();
-        if !is_code(&barcode, 8, 14, |c| c.is_ascii_digit()) {
-            errors.add(FIELD_BARCODE, "Barcode: 8 to 14 digits (UPC or EAN)");
-        }
-        match self.weight_grams {
-            Some(g) if (1..=MAX_WEIGHT_GRAMS).contains(&g) => {}
-            _ => errors.add(FIELD_WEIGHT, format!("Weight: a whole number of grams from 1 to {MAX_WEIGHT_GRAMS}")),
-        }
+        let barcode = checked_barcode(&self.barcode, BarcodeNeed::Required, &mut errors);
+        check_weight(self.weight_grams, &mut errors);
         let input = SkuInput { merchant_id: self.merchant_id, warehouse_id: self.warehouse_id, code, name, barcode, weight_grams: self.weight_grams };
         into_result(input, errors)
     }

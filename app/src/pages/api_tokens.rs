@@ -97,14 +97,14 @@ fn CreateTokenForm(on_created: Callback<CreatedApiToken>) -> impl IntoView {
             <h2>"Create Token"</h2>
             <div class="token-form-grid">
                 <div class="field">
-                    <label for="token-name">"Name"<span class="req">"*"</span></label>
+                    <label for="token-name">"Name"<RequiredMark/></label>
                     <input id="token-name" type="text" placeholder="e.g. ERP integration" autocomplete="off" maxlength="100"
                         prop:value=move || input.with(|i| i.name.clone())
                         on:input=move |ev| { let v = event_target_value(&ev); input.update(|i| i.name = v); }/>
                     <FieldError errors=errors field="name"/>
                 </div>
                 <fieldset class="field scopes">
-                    <legend>"Permissions"<span class="req">"*"</span></legend>
+                    <legend>"Permissions"<RequiredMark/></legend>
                     <div class="scope-list">{scope_boxes}</div>
                     <FieldError errors=errors field="scopes"/>
                 </fieldset>

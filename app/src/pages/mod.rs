@@ -10,6 +10,7 @@ mod order_detail;
 mod order_form;
 mod order_list;
 mod platform;
+mod products;
 mod webhooks;
 
 pub use account::*;
@@ -22,4 +23,5 @@ pub use order_detail::*;
 pub use order_form::*;
 pub use order_list::*;
 pub use platform::*;
+pub use products::*;
 pub use webhooks::*;

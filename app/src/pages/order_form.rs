@@ -162,7 +162,7 @@ fn BasicFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, error
     view! {
         <div class="fields two">
             <div class="field">
-                <label for="warehouse">"Shipping Warehouse"<span class="req">"*"</span></label>
+                <label for="warehouse">"Shipping Warehouse"<RequiredMark/></label>
                 <select id="warehouse" on:change=move |ev| {
                     let v = parse_id(&event_target_value(&ev));
                     draft.update(|d| { d.warehouse_id = v; drop_unavailable_channel(d); });
@@ -176,7 +176,7 @@ fn BasicFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, error
                 <FieldError errors=errors field=FIELD_WAREHOUSE/>
             </div>
             <div class="field">
-                <label for="business">"Business"<span class="req">"*"</span></label>
+                <label for="business">"Business"<RequiredMark/></label>
                 <select id="business" on:change=move |ev| {
                     let v = parse_id(&event_target_value(&ev));
                     draft.update(|d| { d.business_type_id = v; drop_unavailable_channel(d); });
@@ -251,8 +251,8 @@ fn RecipientFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, e
         let required = move || draft.with(|d| required_recipient_fields(&d.recipient.country).contains(&field));
         view! {
             <div class="field" class:unsure=move || unsure.with(|u| u.contains(&field))>
-                <label for=id.clone()>{field.label()}{move || required().then(|| view! { <span class="req">"*"</span> })}</label>
-                <input id=id type="text"
+                <label for=id.clone()>{field.label()}{move || required().then(|| view! { <RequiredMark/> })}</label>
+                <input id=id type="text" aria-required=move || required().then_some("true")
                     prop:value=move || draft.with(|d| d.recipient.get(field).to_string())
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
@@ -278,7 +278,7 @@ fn RecipientFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, e
             {input(RecipientField::Phone)}
             {input(RecipientField::Email)}
             <div class="field" class:unsure=move || unsure.with(|u| u.contains(&country))>
-                <label for="recipient-country">"Country"<span class="req">"*"</span></label>
+                <label for="recipient-country">"Country"<RequiredMark/></label>
                 <select id="recipient-country" on:change=move |ev| {
                     let v = event_target_value(&ev);
                     draft.update(|d| d.recipient.country = v);
@@ -411,7 +411,7 @@ fn ShippingFields(draft: RwSignal<OrderDraft>, catalog: StoredValue<Catalog>, er
     view! {
         <div class="fields">
             <div class="field">
-                <label for="channel">"Shipping Channel"<span class="req">"*"</span></label>
+                <label for="channel">"Shipping Channel"<RequiredMark/></label>
                 <select id="channel" on:change=move |ev| {
                     let v = parse_id(&event_target_value(&ev));
                     draft.update(|d| {
@@ -465,7 +465,7 @@ fn SelfPickupFields(draft: RwSignal<OrderDraft>, errors: Signal<ValidationErrors
     view! {
         <div class="fields two">
             <div class="field">
-                <label for="tracking_no">"Tracking Number"<span class="req">"*"</span></label>
+                <label for="tracking_no">"Tracking Number"<RequiredMark/></label>
                 <input id="tracking_no" type="text" maxlength="64"
                     prop:value=move || draft.with(|d| d.tracking_no.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.tracking_no = v); }/>

@@ -24,7 +24,7 @@ fn list_href(status: Option<OrderStatus>, search: &str, after: Option<OrderId>, 
     if params.is_empty() { "/orders".into() } else { format!("/orders?{}", params.join("&")) }
 }
 
-fn encode_query_value(v: &str) -> String {
+pub(crate) fn encode_query_value(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

@@ -405,7 +405,7 @@ fn EventChoices(chosen: RwSignal<Vec<WebhookEventType>>, errors: Signal<Validati
         .collect_view();
     view! {
         <fieldset class="event-choices">
-            <legend>"Events"<span class="req">"*"</span></legend>
+            <legend>"Events"<RequiredMark/></legend>
             <div class="choice-tools">
                 <button type="button" class="link-button" on:click=move |_| chosen.set(WebhookEventType::SUBSCRIBABLE.to_vec())>"Select all"</button>
                 <button type="button" class="link-button" on:click=move |_| chosen.set(Vec::new())>"Clear"</button>

@@ -44,7 +44,7 @@ impl SqlAdminStore {
 }
 
 /// A unique constraint said no: the field error the form shows, anything else is internal.
-fn taken(field: &'static str, message: &'static str) -> impl FnOnce(sqlx::Error) -> AppError {
+pub(crate) fn taken(field: &'static str, message: &'static str) -> impl FnOnce(sqlx::Error) -> AppError {
     move |e| match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => ValidationErrors::single(field, message).into(),
         _ => db_error(e),
@@ -55,7 +55,7 @@ fn required<T>(value: Option<T>, field: &str) -> AppResult<T> {
     value.ok_or_else(|| ValidationErrors::single(field, "Please choose one").into())
 }
 
-fn like_pattern(search: &str) -> String {
+pub(crate) fn like_pattern(search: &str) -> String {
     format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 

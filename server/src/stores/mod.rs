@@ -11,6 +11,7 @@ pub mod inventory;
 mod labels;
 pub mod orders;
 pub mod platform;
+pub mod products;
 pub mod webhooks;
 
 pub use accounts::{hash_password, SqlAccountStore};

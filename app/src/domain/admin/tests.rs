@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::FIELD_NEW_PASSWORD;
+use crate::domain::{FIELD_NEW_PASSWORD, MSG_BARCODE_CHECK_DIGIT, MSG_BARCODE_DIGITS, MSG_BARCODE_LENGTH, MSG_BARCODE_REQUIRED};
 
 fn refs() -> AdminRefs {
     let warehouse = |id: i64, code: &str| Warehouse { id, code: code.into(), name: code.into(), country: "US".into(), ..Default::default() };
@@ -240,10 +240,18 @@ fn sku_code_name_barcode_and_weight_are_checked() {
         assert!(first(SkuInput { code: bad.into(), ..sku() }.validated(&refs()), FIELD_CODE).starts_with("SKU code"), "{bad:?}");
     }
     assert_eq!(first(SkuInput { name: "".into(), ..sku() }.validated(&refs()), FIELD_NAME), "Please enter the product name");
-    for bad in ["", "1234567", "123456789012345", "08600000000a1", "0860 0000 0003"] {
-        assert_eq!(first(SkuInput { barcode: bad.into(), ..sku() }.validated(&refs()), FIELD_BARCODE), "Barcode: 8 to 14 digits (UPC or EAN)", "{bad:?}");
+    // The one barcode rule (`validate_gtin`): length, digits and the GS1 check digit.
+    for (bad, message) in [
+        ("", MSG_BARCODE_REQUIRED),
+        ("1234567", MSG_BARCODE_LENGTH),
+        ("123456789012345", MSG_BARCODE_LENGTH),
+        ("08600000000a1", MSG_BARCODE_DIGITS),
+        ("0860 0000 0003", MSG_BARCODE_DIGITS),
+        ("12345678", MSG_BARCODE_CHECK_DIGIT),
+    ] {
+        assert_eq!(first(SkuInput { barcode: bad.into(), ..sku() }.validated(&refs()), FIELD_BARCODE), message, "{bad:?}");
     }
-    assert!(SkuInput { barcode: "12345678".into(), ..sku() }.validated(&refs()).is_ok());
+    assert!(SkuInput { barcode: "12345670".into(), ..sku() }.validated(&refs()).is_ok());
     for bad in [None, Some(0), Some(-5), Some(70_001)] {
         assert_eq!(first(SkuInput { weight_grams: bad, ..sku() }.validated(&refs()), FIELD_WEIGHT), "Weight: a whole number of grams from 1 to 70000", "{bad:?}");
     }

@@ -88,7 +88,7 @@ fn BusinessTypeDialog(business_type: Option<BusinessType>, on_close: Callback<()
                 <TextField id="business-name" label="Name" value=name errors=errors field=FIELD_NAME required=true maxlength=100u32 placeholder="Dropshipping"/>
             </div>
             <fieldset class="field check-group">
-                <legend>"Kind"<span class="req">"*"</span></legend>
+                <legend>"Kind"<RequiredMark/></legend>
                 <div class="check-chips">
                     {BusinessKind::ALL.into_iter().map(|k| view! {
                         <label class="radio check-chip">

@@ -185,7 +185,7 @@ fn ChannelDialog(channel: Option<Channel>, refs: AdminRefs, default_warehouse: O
             label=if editing { "Save" } else { "Add channel" } state=state on_submit=submit on_close=on_close>
             <div class="fields two">
                 <div class="field">
-                    <label for="channel-warehouse">"Warehouse"<span class="req">"*"</span></label>
+                    <label for="channel-warehouse">"Warehouse"<RequiredMark/></label>
                     <select id="channel-warehouse" disabled=editing on:change=move |ev| warehouse.set(parse_id(&event_target_value(&ev)))>
                         <option value="" selected=move || warehouse.get().is_none()>"Choose a warehouse"</option>
                         {id_options(warehouse_options, move |id| warehouse.get() == Some(id))}
@@ -193,7 +193,7 @@ fn ChannelDialog(channel: Option<Channel>, refs: AdminRefs, default_warehouse: O
                     <FieldError errors=errors field=FIELD_WAREHOUSE/>
                 </div>
                 <div class="field">
-                    <label for="channel-business">"Business type"<span class="req">"*"</span></label>
+                    <label for="channel-business">"Business type"<RequiredMark/></label>
                     <select id="channel-business" disabled=editing on:change=move |ev| business.set(parse_id(&event_target_value(&ev)))>
                         <option value="" selected=move || business.get().is_none()>"Choose a business type"</option>
                         {id_options(business_options, move |id| business.get() == Some(id))}
@@ -203,7 +203,7 @@ fn ChannelDialog(channel: Option<Channel>, refs: AdminRefs, default_warehouse: O
             </div>
             {editing.then(|| view! { <p class="hint">"A channel stays in its warehouse and business type; add a new channel for another."</p> })}
             <div class="field">
-                <label for="channel-code">"Code"<span class="req">"*"</span>
+                <label for="channel-code">"Code"<RequiredMark/>
                     {move || (!takes_options.get()).then(|| view! { " " <SelfPickupBadge/> })}
                 </label>
                 <input id="channel-code" type="text" maxlength="40" autocomplete="off" spellcheck="false" class="upper" placeholder="UPS_GND"

@@ -168,7 +168,7 @@ fn SkuDialog(
             label=if editing { "Save" } else { "Add SKU" } state=state on_submit=submit on_close=on_close>
             <div class="fields two">
                 <div class="field">
-                    <label for="sku-merchant">"Merchant"<span class="req">"*"</span></label>
+                    <label for="sku-merchant">"Merchant"<RequiredMark/></label>
                     <select id="sku-merchant" disabled=editing on:change=move |ev| {
                         merchant.set(parse_id(&event_target_value(&ev)));
                         // A warehouse the new merchant may not use is no choice.
@@ -182,7 +182,7 @@ fn SkuDialog(
                     <FieldError errors=errors field=FIELD_MERCHANT/>
                 </div>
                 <div class="field">
-                    <label for="sku-warehouse">"Warehouse"<span class="req">"*"</span></label>
+                    <label for="sku-warehouse">"Warehouse"<RequiredMark/></label>
                     <select id="sku-warehouse" disabled=editing on:change=move |ev| warehouse.set(parse_id(&event_target_value(&ev)))>
                         <option value="" selected=move || warehouse.get().is_none()>"Choose a warehouse"</option>
                         {move || id_options(warehouse_options(), move |id| warehouse.get() == Some(id))}
@@ -194,7 +194,7 @@ fn SkuDialog(
             <div class="fields two">
                 <TextField id="sku-code" label="SKU code" value=code errors=errors field=FIELD_CODE required=true maxlength=40u32 placeholder="MUG-CER-11"/>
                 <TextField id="sku-barcode" label="Barcode" value=barcode errors=errors field=FIELD_BARCODE required=true maxlength=14u32
-                    inputmode="numeric" placeholder="0850012345011" hint="8–14 digits (UPC / EAN), what the floor scans."/>
+                    inputmode="numeric" placeholder="0850012345015" hint="8–14 digits (UPC / EAN), what the floor scans."/>
             </div>
             <TextField id="sku-name" label="Product name" value=name errors=errors field=FIELD_NAME required=true maxlength=200u32/>
             <TextField id="sku-weight" label="Weight (grams)" value=weight errors=errors field=FIELD_WEIGHT required=true maxlength=6u32

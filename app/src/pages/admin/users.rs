@@ -231,7 +231,7 @@ fn UserDialog(user: Option<AdminUser>, refs: AdminRefs, my_id: Option<UserId>, o
                     placeholder="First and last name" maxlength=100u32/>
             </div>
             <div class="field">
-                <label for="user-role">"Role"<span class="req">"*"</span></label>
+                <label for="user-role">"Role"<RequiredMark/></label>
                 <select id="user-role" disabled=is_me on:change=move |ev| role.set(Role::from_code(&event_target_value(&ev)))>
                     <option value="" selected=move || role.get().is_none()>"Choose a role"</option>
                     {Role::ALL.into_iter().map(|r| view! {
@@ -243,7 +243,7 @@ fn UserDialog(user: Option<AdminUser>, refs: AdminRefs, my_id: Option<UserId>, o
             </div>
             <Show when=needs_merchant>
                 <div class="field">
-                    <label for="user-merchant">"Merchant"<span class="req">"*"</span></label>
+                    <label for="user-merchant">"Merchant"<RequiredMark/></label>
                     <select id="user-merchant" on:change=move |ev| merchant.set(parse_id(&event_target_value(&ev)))>
                         <option value="" selected=move || merchant.get().is_none()>"Choose a merchant"</option>
                         {id_options(merchant_options.clone(), move |id| merchant.get() == Some(id))}

@@ -151,7 +151,7 @@ fn DispatchForm(detail: PlatformOrderDetail, catalog: Catalog, on_close: Callbac
                     <FieldError errors=errors field=FIELD_CHANNEL/>
                     <Show when=move || self_pickup.get()>
                         <div class="field">
-                            <label for="dispatch-tracking">"Tracking Number"<span class="req">"*"</span></label>
+                            <label for="dispatch-tracking">"Tracking Number"<RequiredMark/></label>
                             <input id="dispatch-tracking" type="text" maxlength="64" autocomplete="off"
                                 prop:value=move || tracking.get() on:input=move |ev| tracking.set(event_target_value(&ev))/>
                             <FieldError errors=errors field=FIELD_TRACKING/>
@@ -264,7 +264,7 @@ fn RecipientInputs(recipient: RwSignal<Recipient>, errors: Signal<ValidationErro
         let required = move || recipient.with(|r| required_recipient_fields(&r.country).contains(&field));
         view! {
             <div class="field">
-                <label for=id.clone()>{field.label()}{move || required().then(|| view! { <span class="req">"*"</span> })}</label>
+                <label for=id.clone()>{field.label()}{move || required().then(|| view! { <RequiredMark/> })}</label>
                 <input id=id type="text"
                     prop:value=move || recipient.with(|r| r.get(field).to_string())
                     on:input=move |ev| { let v = event_target_value(&ev); recipient.update(|r| r.set(field, v)); }/>
@@ -281,7 +281,7 @@ fn RecipientInputs(recipient: RwSignal<Recipient>, errors: Signal<ValidationErro
             {input(RecipientField::Phone)}
             {input(RecipientField::Email)}
             <div class="field">
-                <label for="dispatch-country">"Country"<span class="req">"*"</span></label>
+                <label for="dispatch-country">"Country"<RequiredMark/></label>
                 <select id="dispatch-country" on:change=move |ev| { let v = event_target_value(&ev); recipient.update(|r| r.country = v); }>
                     <option value="" selected=move || recipient.with(|r| r.country.is_empty())>"Select a country"</option>
                     {unlisted.map(|code| view! { <option value=code.clone() selected=move || recipient.with(|r| r.country == code)>{code.clone()}</option> })}
@@ -310,7 +310,7 @@ pub(super) fn WarehouseSelect(
     let warehouses = catalog.with_value(|c| c.warehouses.clone());
     view! {
         <div class="field">
-            <label for=id.clone()>"Warehouse"<span class="req">"*"</span></label>
+            <label for=id.clone()>"Warehouse"<RequiredMark/></label>
             <select id=id on:change=move |ev| on_change.run(parse_id(&event_target_value(&ev)))>
                 <option value="" selected=move || value.get().is_none()>"Select a warehouse"</option>
                 {warehouses.into_iter().map(|w| {
@@ -352,7 +352,7 @@ pub(super) fn ChannelSelect(
     };
     view! {
         <div class="field">
-            <label for=id.clone()>"Shipping Channel"<span class="req">"*"</span></label>
+            <label for=id.clone()>"Shipping Channel"<RequiredMark/></label>
             <select id=id on:change=move |ev| on_change.run(parse_id(&event_target_value(&ev)))>
                 <option value="" selected=move || value.get().is_none()>
                     {move || if channels.with(Vec::is_empty) { "Select a warehouse first" } else { "Select a channel" }}

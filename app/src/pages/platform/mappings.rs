@@ -214,7 +214,7 @@ fn AddMapping(
             <h2>"Add Mapping"</h2>
             <div class="fields three">
                 <div class="field">
-                    <label for="add-store">"Store"<span class="req">"*"</span></label>
+                    <label for="add-store">"Store"<RequiredMark/></label>
                     <select id="add-store" on:change=move |ev| store.set(parse_id(&event_target_value(&ev)))>
                         <option value="" selected=move || store.get().is_none()>"Select a store"</option>
                         {store_options(stores, move |id| store.get() == Some(id))}
@@ -222,13 +222,13 @@ fn AddMapping(
                     <FieldError errors=errors field="store"/>
                 </div>
                 <div class="field">
-                    <label for="add-platform-sku">"Platform SKU"<span class="req">"*"</span></label>
+                    <label for="add-platform-sku">"Platform SKU"<RequiredMark/></label>
                     <input id="add-platform-sku" type="text" maxlength="100" autocomplete="off"
                         prop:value=move || platform_sku.get() on:input=move |ev| platform_sku.set(event_target_value(&ev))/>
                     <FieldError errors=errors field="platform_sku"/>
                 </div>
                 <div class="field">
-                    <label for="add-warehouse-sku">"Warehouse SKU"<span class="req">"*"</span></label>
+                    <label for="add-warehouse-sku">"Warehouse SKU"<RequiredMark/></label>
                     <SkuPicker id="add-warehouse-sku" label="Warehouse SKU" skus=skus value=warehouse_sku on_pick=on_pick/>
                     <FieldError errors=errors field="warehouse_sku"/>
                 </div>
@@ -288,7 +288,7 @@ fn EditMappingDialog(mapping: SkuMapping, catalog: Catalog, skus: Signal<Vec<Sku
                 <dt>"Platform SKU"</dt><dd class="mono">{mapping.platform_sku.clone()}</dd>
             </dl>
             <div class="field">
-                <label for="edit-warehouse-sku">"Warehouse SKU"<span class="req">"*"</span></label>
+                <label for="edit-warehouse-sku">"Warehouse SKU"<RequiredMark/></label>
                 <SkuPicker id="edit-warehouse-sku" label="Warehouse SKU" skus=skus value=warehouse_sku on_pick=on_pick/>
                 <FieldError errors=errors_signal field="warehouse_sku"/>
                 <FieldError errors=errors_signal field="platform_sku"/>

@@ -78,11 +78,11 @@ pub(super) fn ManualShipDialog(
             <p class="hint">"For an order you shipped outside the warehouse: the tracking number is sent to the store and the order becomes Manual Completed."</p>
             <div class="fields">
                 <div class="field">
-                    <label for="ship-tracking">"Tracking Number"<span class="req">"*"</span></label>
+                    <label for="ship-tracking">"Tracking Number"<RequiredMark/></label>
                     {text_input("ship-tracking", "tracking_no", None, |i| i.tracking_no.clone(), |i, v| i.tracking_no = v)}
                 </div>
                 <div class="field">
-                    <label for="ship-channel">"Shipping Channel"<span class="req">"*"</span></label>
+                    <label for="ship-channel">"Shipping Channel"<RequiredMark/></label>
                     {text_input("ship-channel", "channel", Some("ship-carriers"), |i| i.channel.clone(), |i, v| i.channel = v)}
                     <datalist id="ship-carriers">
                         {move || carriers().into_iter().map(|c| view! { <option value=c></option> }).collect_view()}

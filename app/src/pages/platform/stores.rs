@@ -216,15 +216,15 @@ fn AddStoreDialog(on_close: Callback<()>, on_done: Callback<Flash>) -> impl Into
         <Dialog title="Add Store" on_close=on_close>
             <div class="fields">
                 <div class="field">
-                    <label for="name">"Store Name"<span class="req">"*"</span></label>
+                    <label for="name">"Store Name"<RequiredMark/></label>
                     {text("name", "text", "My Shop", |i| i.name.clone(), |i, v| i.name = v)}
                 </div>
                 <div class="field">
-                    <label for="shop_domain">"Shop Domain"<span class="req">"*"</span></label>
+                    <label for="shop_domain">"Shop Domain"<RequiredMark/></label>
                     {text("shop_domain", "text", "your-shop.myshopify.com", |i| i.shop_domain.clone(), |i, v| i.shop_domain = v)}
                 </div>
                 <div class="field">
-                    <label for="access_token">"Admin API Access Token"<span class="req">"*"</span></label>
+                    <label for="access_token">"Admin API Access Token"<RequiredMark/></label>
                     {text("access_token", "password", "shpat_…", |i| i.access_token.clone(), |i, v| i.access_token = v)}
                     <p class="hint">"From your Shopify admin: Apps → Develop apps → your app → API credentials. The connection is tested before the store is saved."</p>
                 </div>

@@ -119,7 +119,7 @@ pub(crate) fn SyncDialog(
         Some(s) => view! { <p class="muted">"Store: "<strong>{s.name}</strong>" · "{s.shop_domain}</p> }.into_any(),
         None => view! {
             <div class="field">
-                <label for="sync-store">"Store"<span class="req">"*"</span></label>
+                <label for="sync-store">"Store"<RequiredMark/></label>
                 <select id="sync-store" on:change=move |ev| chosen.set(parse_id(&event_target_value(&ev)))>
                     <option value="" selected=move || chosen.get().is_none()>
                         {if no_stores { "No store connected yet" } else { "Select a store" }}
@@ -154,11 +154,11 @@ pub(crate) fn SyncDialog(
             <Show when=move || mode.get() == Mode::TimeRange>
                 <div class="fields two">
                     <div class="field">
-                        <label for="sync-from">"Start (UTC)"<span class="req">"*"</span></label>
+                        <label for="sync-from">"Start (UTC)"<RequiredMark/></label>
                         <input id="sync-from" type="datetime-local" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
                     </div>
                     <div class="field">
-                        <label for="sync-to">"End (UTC)"<span class="req">"*"</span></label>
+                        <label for="sync-to">"End (UTC)"<RequiredMark/></label>
                         <input id="sync-to" type="datetime-local" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
                     </div>
                 </div>
@@ -166,7 +166,7 @@ pub(crate) fn SyncDialog(
             </Show>
             <Show when=move || mode.get() == Mode::OrderNumbers>
                 <div class="field">
-                    <label for="sync-numbers">"Order Numbers"<span class="req">"*"</span></label>
+                    <label for="sync-numbers">"Order Numbers"<RequiredMark/></label>
                     <textarea id="sync-numbers" rows="4" placeholder="#1001, #1002\n1003"
                         prop:value=move || numbers.get() on:input=move |ev| numbers.set(event_target_value(&ev))></textarea>
                     <p class="hint">{move || format!("{} order number(s)", number_count())}</p>
